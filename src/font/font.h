@@ -1,0 +1,53 @@
+/* Fonts: a manifest (fonts/fonts.json) names font families and the files
+ * Debian packages install for them. A font_lib loads each face once (mmap),
+ * reads its metrics with FreeType, and is then read-only: any number of
+ * documents on any number of threads may share it. The font_lib owns every
+ * font_face it hands out; faces live until font_lib_free. */
+#ifndef BRIEFING_FONT_H
+#define BRIEFING_FONT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <hb.h>
+
+#include "../util/diag.h"
+
+typedef struct font_lib font_lib;
+typedef struct font_face font_face;
+
+/* Loads the manifest and every face it lists that is present on disk; a face
+ * whose file is missing is a warning (its family is then unknown), an
+ * unreadable manifest an error. Relative paths resolve against the manifest's
+ * folder. Returns NULL on error. */
+font_lib *font_lib_load(const char *manifest_path, diag_list *d);
+void font_lib_free(font_lib *lib); /* accepts NULL */
+
+/* The face registered under a family name (case-insensitive), or NULL. */
+const font_face *font_lib_find(const font_lib *lib, const char *family);
+size_t font_lib_count(const font_lib *lib);
+const font_face *font_lib_at(const font_lib *lib, size_t i);
+
+/* Face properties. Metrics are in font units (font_face_upem per em). */
+const char *font_face_family(const font_face *f);   /* manifest name */
+const char *font_face_ps_name(const font_face *f);  /* PostScript name, sanitized */
+const char *font_face_path(const font_face *f);
+unsigned font_face_index(const font_face *f);       /* index within a .ttc */
+unsigned font_face_upem(const font_face *f);
+int font_face_ascender(const font_face *f);
+int font_face_descender(const font_face *f);        /* negative */
+int font_face_cap_height(const font_face *f);
+void font_face_bbox(const font_face *f, int bbox[4]); /* xMin yMin xMax yMax */
+bool font_face_is_serif(const font_face *f);
+bool font_face_is_fixed_pitch(const font_face *f);
+
+/* HarfBuzz objects, immutable and shared: shape with them, never modify them. */
+hb_face_t *font_face_hb_face(const font_face *f);
+hb_font_t *font_face_hb_font(const font_face *f); /* scale = upem */
+
+/* Nominal glyph for a code point; false when the face lacks it. */
+bool font_face_glyph(const font_face *f, uint32_t cp, uint32_t *gid);
+/* Horizontal advance in font units. */
+int font_face_advance(const font_face *f, uint32_t gid);
+
+#endif

@@ -1,0 +1,503 @@
+#include "engine.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../shape/shape.h"
+#include "../util/buf.h"
+#include "../util/utf8.h"
+#include "../util/xalloc.h"
+#include "linebreak.h"
+
+#define MAX_CHAIN 8
+/* Where the baseline sits in a line box of one em: CJK faces draw their
+ * ideographic em box from 0.88 em above the baseline to 0.12 em below. */
+#define ASCENT 0.88
+
+typedef struct page_caps {
+    size_t glyphs, rules, rects;
+} page_caps;
+
+struct layout_engine {
+    const tmpl *t;
+    const char *source;
+    diag_list *d;
+    const font_face *chain[TMPL_STYLE_COUNT][MAX_CHAIN];
+    size_t n_chain[TMPL_STYLE_COUNT];
+    shaper *sh;
+    shape_result sr;
+    lb_item *items;
+    size_t cap_items;
+    lb_line *lines;
+    size_t cap_lines;
+    double *xs;
+    size_t cap_xs;
+
+    layout_doc *doc;
+    size_t cap_pages, cap_outline, cap_lines_out;
+    page_caps *caps;
+    buf pool;
+
+    double left, right, top, bottom; /* type area */
+    double y;                        /* top of the free space on the current page */
+    bool fresh;                      /* nothing placed on the current page yet */
+    bool failed;
+};
+
+static const font_face *const *style_chain(const layout_engine *e, tmpl_style_id s, size_t *n) {
+    *n = e->n_chain[s];
+    return e->chain[s];
+}
+
+layout_engine *layout_engine_new(const tmpl *t, const font_lib *fonts, const char *source,
+                                 diag_list *d) {
+    layout_engine *e = xcalloc(1, sizeof(layout_engine));
+    e->t = t;
+    e->source = source;
+    e->d = d;
+    bool ok = true;
+    for (int s = 0; s < TMPL_STYLE_COUNT; s++) {
+        const tmpl_font_role *role = tmpl_font_role_find(t, t->styles[s].font);
+        for (size_t i = 0; role && i < role->n_families && e->n_chain[s] < MAX_CHAIN; i++) {
+            const font_face *f = font_lib_find(fonts, role->families[i]);
+            if (f) e->chain[s][e->n_chain[s]++] = f;
+        }
+        if (e->n_chain[s] == 0) {
+            char *path = xasprintf("$.fonts.%s", t->styles[s].font);
+            diag_add(d, DIAG_ERROR, t->source, path,
+                     "none of the fonts of role \"%s\" is installed (see fonts/fonts.json)",
+                     t->styles[s].font);
+            free(path);
+            ok = false;
+            break;
+        }
+    }
+    if (!ok) {
+        free(e);
+        return NULL;
+    }
+    e->sh = shaper_new();
+    e->doc = xcalloc(1, sizeof(layout_doc));
+    buf_init(&e->pool);
+    e->left = t->margin_left;
+    e->right = t->page_width - t->margin_right;
+    e->top = t->page_height - t->margin_top;
+    e->bottom = t->margin_bottom;
+    e->fresh = true;
+    e->y = e->top;
+    e->doc->n_pages = 0;
+    return e;
+}
+
+void layout_engine_free(layout_engine *e) {
+    if (!e) return;
+    shaper_free(e->sh);
+    shape_result_free(&e->sr);
+    free(e->items);
+    free(e->lines);
+    free(e->xs);
+    free(e->caps);
+    buf_free(&e->pool);
+    layout_doc_free(e->doc);
+    free(e);
+}
+
+void layout_doc_free(layout_doc *d) {
+    if (!d) return;
+    for (size_t i = 0; i < d->n_pages; i++) {
+        free(d->pages[i].glyphs);
+        free(d->pages[i].rules);
+        free(d->pages[i].rects);
+    }
+    free(d->pages);
+    for (size_t i = 0; i < d->n_outline; i++) free(d->outline[i].title);
+    free(d->outline);
+    free(d->lines);
+    free(d->text);
+    free(d);
+}
+
+/* ---- pages ---------------------------------------------------------------- */
+
+static void new_page(layout_engine *e) {
+    layout_doc *d = e->doc;
+    size_t old = e->cap_pages;
+    xgrow(&d->pages, &e->cap_pages, d->n_pages + 1, sizeof(layout_page));
+    if (e->cap_pages != old) {
+        e->caps = xrealloc(e->caps, e->cap_pages * sizeof(page_caps));
+    }
+    d->pages[d->n_pages] = (layout_page){.width = e->t->page_width, .height = e->t->page_height};
+    e->caps[d->n_pages] = (page_caps){0};
+    d->n_pages++;
+    e->y = e->top;
+    e->fresh = true;
+}
+
+static layout_page *cur_page(layout_engine *e) {
+    if (e->doc->n_pages == 0) new_page(e);
+    return &e->doc->pages[e->doc->n_pages - 1];
+}
+
+static void add_rule(layout_engine *e, double x0, double y0, double x1, double y1, double w,
+                     uint32_t color) {
+    layout_page *pg = cur_page(e);
+    page_caps *c = &e->caps[e->doc->n_pages - 1];
+    xgrow(&pg->rules, &c->rules, pg->n_rules + 1, sizeof(layout_rule));
+    pg->rules[pg->n_rules++] = (layout_rule){x0, y0, x1, y1, w, color};
+}
+
+/* Moves to a new page unless h fits below the cursor (or the page is empty,
+ * where nothing would be gained). */
+static void need(layout_engine *e, double h) {
+    cur_page(e);
+    if (!e->fresh && e->y - h < e->bottom - 1e-6) new_page(e);
+}
+
+static void space(layout_engine *e, double h) {
+    cur_page(e);
+    if (!e->fresh) e->y -= h;
+}
+
+/* ---- text ----------------------------------------------------------------- */
+
+typedef struct run {
+    tmpl_style_id style;
+    const tmpl_style *st;
+    lb_params p;
+    uint32_t pool_base; /* where the text starts in the text pool */
+    size_t n_items, n_lines;
+} run;
+
+/* Shapes and breaks text for a measure; results live in e->sr, e->items and
+ * e->lines until the next call. */
+static void prepare(layout_engine *e, run *r, tmpl_style_id style, const char *text, size_t len,
+                    double measure, const char *path, bool indent) {
+    const tmpl_style *st = &e->t->styles[style];
+    size_t nc;
+    const font_face *const *chain = style_chain(e, style, &nc);
+    r->style = style;
+    r->st = st;
+    r->pool_base = (uint32_t)e->pool.len;
+    buf_append(&e->pool, text, len);
+    shape_text(e->sh, chain, nc, text, len, st->size, &e->sr);
+    for (size_t i = 0; i < e->sr.n_items; i++) {
+        const shape_item *it = &e->sr.items[i];
+        if (!it->missing) continue;
+        char u[8] = {0};
+        utf8_encode(it->cp, u);
+        diag_add(e->d, DIAG_WARNING, e->source, path,
+                 "character U+%04X \"%s\" is in none of the fonts of role \"%s\"; drawn as a box",
+                 it->cp, it->cp >= 0x20 ? u : "", st->font);
+    }
+    r->n_items = e->sr.n_items;
+    xgrow(&e->items, &e->cap_items, r->n_items + 1, sizeof(lb_item));
+    r->p = (lb_params){.size = st->size,
+                       .measure = measure,
+                       .first_indent = indent ? st->indent * st->size : 0,
+                       .han_latin_gap = e->t->han_latin_gap * st->size};
+    if (r->p.first_indent > measure / 2) r->p.first_indent = 0;
+    lb_prepare(&e->sr, text, &r->p, e->items);
+    r->n_lines = lb_break(e->items, r->n_items, &r->p, &e->lines, &e->cap_lines);
+}
+
+static double pitch_of(const tmpl_style *st) { return st->size * st->leading; }
+
+/* Places line li of the prepared run with its left edge at x and its line
+ * box top at top. */
+static void place_line(layout_engine *e, const run *r, size_t li, double x, double top,
+                       tmpl_align align, bool last) {
+    const lb_line *ln = &e->lines[li];
+    const tmpl_style *st = r->st;
+    size_t n = ln->end - ln->start;
+    xgrow(&e->xs, &e->cap_xs, n + 1, sizeof(double));
+    double width;
+    bool justify = align == TMPL_JUSTIFY && !last;
+    double adj = lb_position(e->items, ln, &r->p, justify, e->xs, &width);
+    double off = 0;
+    if (align == TMPL_CENTER) off = (r->p.measure - width) / 2;
+    else if (align == TMPL_RIGHT) off = r->p.measure - width;
+    double pitch = pitch_of(st);
+    double baseline = top - (pitch - st->size) / 2 - st->size * ASCENT;
+
+    layout_page *pg = cur_page(e);
+    page_caps *c = &e->caps[e->doc->n_pages - 1];
+    size_t ng = 0;
+    for (size_t k = ln->start; k < ln->end; k++) ng += e->sr.items[k].n_glyphs;
+    xgrow(&pg->glyphs, &c->glyphs, pg->n_glyphs + ng, sizeof(layout_glyph));
+    for (size_t k = ln->start; k < ln->end; k++) {
+        const shape_item *it = &e->sr.items[k];
+        if (e->items[k].cls == LB_SPACE && k + 1 == ln->end) continue;
+        double pen = x + off + e->xs[k - ln->start];
+        for (uint32_t g = 0; g < it->n_glyphs; g++) {
+            const shape_glyph *sg = &e->sr.glyphs[it->glyph_start + g];
+            pg->glyphs[pg->n_glyphs++] = (layout_glyph){
+                .face = it->face,
+                .size = (float)st->size,
+                .x = pen + sg->dx,
+                .y = baseline + sg->dy,
+                .gid = sg->gid,
+                .text_off = g == 0 ? r->pool_base + it->start : 0,
+                .text_len = g == 0 ? it->len : 0,
+                .color = st->color,
+                .bold = st->bold,
+            };
+            pen += sg->advance;
+        }
+    }
+    layout_doc *d = e->doc;
+    xgrow(&d->lines, &e->cap_lines_out, d->n_lines + 1, sizeof(layout_line));
+    uint32_t t0 = n ? e->sr.items[ln->start].start : 0;
+    uint32_t t1 = n ? e->sr.items[ln->end - 1].start + e->sr.items[ln->end - 1].len : 0;
+    d->lines[d->n_lines++] = (layout_line){
+        .page = d->n_pages - 1,
+        .baseline = baseline,
+        .x0 = x + off + (n ? e->xs[0] : 0),
+        .x1 = x + off + width,
+        .text_off = r->pool_base + t0,
+        .text_len = t1 - t0,
+        .block = tmpl_style_name(r->style),
+        .shrink = adj < 0 ? -adj : 0,
+        .stretch = adj > 0 ? adj : 0,
+        .flags = (last ? LAYOUT_LINE_LAST : 0) | (justify ? LAYOUT_LINE_JUSTIFIED : 0) |
+                 (ln->pushed ? LAYOUT_LINE_PUSHED : 0),
+    };
+    e->fresh = false;
+}
+
+double layout_line_height(const layout_engine *e, tmpl_style_id style) {
+    return pitch_of(&e->t->styles[style]);
+}
+
+static void add_outline(layout_engine *e, const char *text, size_t len, int level, double y) {
+    layout_doc *d = e->doc;
+    xgrow(&d->outline, &e->cap_outline, d->n_outline + 1, sizeof(layout_outline));
+    d->outline[d->n_outline++] =
+        (layout_outline){xstrndup(text, len), level, d->n_pages - 1, y};
+}
+
+/* How many lines of the given pitch still fit on the current page. */
+static size_t lines_fit(const layout_engine *e, double pitch) {
+    double room = e->y - e->bottom + 1e-6;
+    return room <= 0 ? 0 : (size_t)floor(room / pitch);
+}
+
+void layout_text(layout_engine *e, tmpl_style_id style, const char *text, size_t len,
+                 const char *path, int outline_level, double keep_after) {
+    const tmpl_style *st = &e->t->styles[style];
+    run r;
+    prepare(e, &r, style, text, len, e->right - e->left, path, true);
+    if (r.n_lines == 0) return;
+    double pitch = pitch_of(st);
+    cur_page(e);
+    space(e, st->space_before);
+    if (outline_level > 0) {
+        /* A heading stays with the first lines of what follows. */
+        need(e, (double)r.n_lines * pitch + st->space_after + keep_after);
+        add_outline(e, text, len, outline_level, e->y);
+    }
+    size_t j = 0, n = r.n_lines;
+    while (j < n) {
+        size_t k = lines_fit(e, pitch);
+        if (k == 0) {
+            if (!e->fresh) {
+                new_page(e);
+                continue;
+            }
+            k = 1; /* a line taller than the page: place it anyway */
+        }
+        size_t take = k < n - j ? k : n - j;
+        if (take < n - j) {
+            /* No line of a paragraph alone at a page's foot (orphan) or head
+             * (widow). */
+            if (n - j - take == 1 && take >= 2) take--;
+            if (j == 0 && take == 1 && !e->fresh) {
+                new_page(e);
+                continue;
+            }
+        }
+        for (size_t q = 0; q < take; q++, j++) {
+            place_line(e, &r, j, e->left, e->y, st->align, j + 1 == n);
+            e->y -= pitch;
+        }
+        if (j < n) new_page(e);
+    }
+    e->y -= st->space_after;
+}
+
+void layout_add_rule(layout_engine *e, double space_before, double space_after) {
+    cur_page(e);
+    space(e, space_before);
+    need(e, e->t->rule_width);
+    double y = e->y - e->t->rule_width / 2;
+    add_rule(e, e->left, y, e->right, y, e->t->rule_width, e->t->rule_color);
+    e->y -= e->t->rule_width + space_after;
+    e->fresh = false;
+}
+
+/* ---- tables --------------------------------------------------------------- */
+
+#define CELL_PAD_X 4.0
+#define CELL_PAD_Y 3.0
+#define RULE_THICK 1.0
+#define RULE_THIN 0.5
+
+static double cell_lines(layout_engine *e, tmpl_style_id style, const char *text, double w,
+                         const char *path, run *r) {
+    prepare(e, r, style, text, strlen(text), w, path, false);
+    return (double)(r->n_lines ? r->n_lines : 1);
+}
+
+static double row_height(layout_engine *e, const layout_table *t, const layout_table_row *row,
+                         tmpl_style_id style, const double *colw) {
+    double h = 0;
+    size_t nc = row->group ? 1 : t->n_cols;
+    /* Measuring shapes the cells once more when they are placed; the text
+     * pool keeps only the placed copy. */
+    size_t pool_len = e->pool.len;
+    for (size_t c = 0; c < nc; c++) {
+        run r;
+        double w = row->group ? (e->right - e->left) : colw[c];
+        double lines = cell_lines(e, style, row->cells[c].text, w - 2 * CELL_PAD_X,
+                                  row->cells[c].path, &r);
+        double ch = lines * pitch_of(&e->t->styles[style]);
+        if (ch > h) h = ch;
+    }
+    e->pool.len = pool_len;
+    return h + 2 * CELL_PAD_Y;
+}
+
+static void place_row(layout_engine *e, const layout_table *t, const layout_table_row *row,
+                      tmpl_style_id style, const double *colx, const double *colw) {
+    size_t nc = row->group ? 1 : t->n_cols;
+    const tmpl_style *st = &e->t->styles[style];
+    double pitch = pitch_of(st);
+    for (size_t c = 0; c < nc; c++) {
+        run r;
+        double w = row->group ? (e->right - e->left) : colw[c];
+        double x = row->group ? e->left : colx[c];
+        cell_lines(e, style, row->cells[c].text, w - 2 * CELL_PAD_X, row->cells[c].path, &r);
+        tmpl_align al = row->group ? st->align : (style == TMPL_STYLE_TABLE_HEADER
+                                                      ? TMPL_CENTER
+                                                      : t->align[c]);
+        if (al == TMPL_JUSTIFY) al = TMPL_LEFT;
+        for (size_t li = 0; li < r.n_lines; li++)
+            place_line(e, &r, li, x + CELL_PAD_X, e->y - CELL_PAD_Y - (double)li * pitch, al,
+                       li + 1 == r.n_lines);
+    }
+}
+
+void layout_table_add(layout_engine *e, const layout_table *t) {
+    double total = e->right - e->left;
+    double *colx = xcalloc(t->n_cols + 1, sizeof(double));
+    double *colw = xcalloc(t->n_cols + 1, sizeof(double));
+    double x = e->left;
+    for (size_t c = 0; c < t->n_cols; c++) {
+        colx[c] = x;
+        colw[c] = t->widths[c] * total;
+        x += colw[c];
+    }
+    layout_table_cell *hc = xcalloc(t->n_cols, sizeof(layout_table_cell));
+    for (size_t c = 0; c < t->n_cols; c++) hc[c].text = t->header[c];
+    layout_table_row header = {hc, false};
+    const tmpl_style *cell_st = &e->t->styles[TMPL_STYLE_TABLE_CELL];
+
+    cur_page(e);
+    space(e, cell_st->space_before);
+    if (t->caption) {
+        layout_text(e, TMPL_STYLE_TABLE_GROUP, t->caption, strlen(t->caption), "$.indicators", 0,
+                    0);
+    }
+    double hh = row_height(e, t, &header, TMPL_STYLE_TABLE_HEADER, colw);
+    bool open = false; /* a table segment is open on the current page */
+    for (size_t i = 0; i < t->n_rows; i++) {
+        const layout_table_row *row = &t->rows[i];
+        tmpl_style_id rs = row->group ? TMPL_STYLE_TABLE_GROUP : TMPL_STYLE_TABLE_CELL;
+        double rh = row_height(e, t, row, rs, colw);
+        /* A group row is kept with the row after it. */
+        double keep = rh;
+        if (row->group && i + 1 < t->n_rows)
+            keep += row_height(e, t, &t->rows[i + 1],
+                               t->rows[i + 1].group ? TMPL_STYLE_TABLE_GROUP : TMPL_STYLE_TABLE_CELL,
+                               colw);
+        if (open && e->y - keep - RULE_THICK < e->bottom - 1e-6) {
+            add_rule(e, e->left, e->y - RULE_THICK / 2, e->right, e->y - RULE_THICK / 2,
+                     RULE_THICK, 0);
+            new_page(e);
+            open = false;
+        }
+        if (!open) {
+            need(e, RULE_THICK + hh + RULE_THIN + keep);
+            add_rule(e, e->left, e->y - RULE_THICK / 2, e->right, e->y - RULE_THICK / 2, RULE_THICK,
+                     0);
+            e->y -= RULE_THICK;
+            place_row(e, t, &header, TMPL_STYLE_TABLE_HEADER, colx, colw);
+            e->y -= hh;
+            add_rule(e, e->left, e->y - RULE_THIN / 2, e->right, e->y - RULE_THIN / 2, RULE_THIN, 0);
+            e->y -= RULE_THIN;
+            open = true;
+        }
+        place_row(e, t, row, rs, colx, colw);
+        e->y -= rh;
+    }
+    if (open) {
+        add_rule(e, e->left, e->y - RULE_THICK / 2, e->right, e->y - RULE_THICK / 2, RULE_THICK, 0);
+        e->y -= RULE_THICK;
+    }
+    e->y -= cell_st->space_after;
+    free(hc);
+    free(colx);
+    free(colw);
+}
+
+/* ---- finishing ------------------------------------------------------------ */
+
+static void replace_all(buf *out, const char *s, const char *key, const char *val) {
+    size_t kl = strlen(key);
+    for (const char *p = s; *p;) {
+        const char *q = strstr(p, key);
+        if (!q) {
+            buf_puts(out, p);
+            break;
+        }
+        buf_append(out, p, (size_t)(q - p));
+        buf_puts(out, val);
+        p = q + kl;
+    }
+}
+
+layout_doc *layout_finish(layout_engine *e) {
+    cur_page(e);
+    layout_doc *d = e->doc;
+    const tmpl *t = e->t;
+    if (t->footer) {
+        const tmpl_style *st = &t->styles[TMPL_STYLE_FOOTER];
+        char pages[32], num[32];
+        snprintf(pages, sizeof pages, "%zu", d->n_pages);
+        for (size_t p = 0; p < d->n_pages; p++) {
+            snprintf(num, sizeof num, "%zu", p + 1);
+            buf a, b;
+            buf_init(&a);
+            buf_init(&b);
+            replace_all(&a, t->footer, "{{page}}", num);
+            replace_all(&b, a.data ? a.data : "", "{{pages}}", pages);
+            run r;
+            prepare(e, &r, TMPL_STYLE_FOOTER, b.data ? b.data : "", b.len, e->right - e->left,
+                    "$.footer.text", false);
+            /* Footers belong to page p, whatever page the flow ended on. */
+            size_t keep = d->n_pages;
+            d->n_pages = p + 1;
+            double pitch = pitch_of(st);
+            double top = e->bottom - t->footer_offset + (pitch - st->size) / 2 + st->size * ASCENT;
+            for (size_t li = 0; li < r.n_lines; li++)
+                place_line(e, &r, li, e->left, top - (double)li * pitch, st->align, true);
+            d->n_pages = keep;
+            buf_free(&a);
+            buf_free(&b);
+        }
+    }
+    d->text = buf_steal(&e->pool, &d->text_len);
+    e->doc = NULL;
+    layout_engine_free(e);
+    return d;
+}

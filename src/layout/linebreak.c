@@ -1,0 +1,240 @@
+#include "linebreak.h"
+
+#include <math.h>
+
+#include "../util/xalloc.h"
+
+#define EPS 1e-6
+
+lb_class lb_class_of(uint32_t cp) {
+    switch (cp) {
+    case 0x3001: case 0xFF0C: case 0x3002: case 0xFF1B: case 0xFF1A: case 0xFF01: case 0xFF1F:
+    case 0xFF0E:
+        return LB_STOP;
+    case 0xFF08: case 0x3014: case 0x3010: case 0x300A: case 0x3008: case 0x300C: case 0x300E:
+    case 0x201C: case 0x2018: case 0xFF3B: case 0xFF5B: case 0x3016: case 0x3018: case 0x301D:
+        return LB_OPEN;
+    case 0xFF09: case 0x3015: case 0x3011: case 0x300B: case 0x3009: case 0x300D: case 0x300F:
+    case 0x201D: case 0x2019: case 0xFF3D: case 0xFF5D: case 0x3017: case 0x3019: case 0x301E:
+    case 0x301F:
+        return LB_CLOSE;
+    case 0x00B7: case 0x30FB: case 0x2027: case 0xFF65:
+        return LB_MIDDOT;
+    case 0x2014: case 0x2015: case 0x2026: case 0x22EF:
+        return LB_DASH;
+    case '(': case '[': case '{':
+        return LB_AOPEN;
+    case ')': case ']': case '}': case ',': case '.': case ':': case ';': case '!': case '?':
+        return LB_ACLOSE;
+    case ' ': case 0x3000: case '\t': case 0xA0:
+        return LB_SPACE;
+    default:
+        break;
+    }
+    /* Below the CJK radicals everything (Latin, Greek, Cyrillic, digits,
+     * symbols such as % - /) behaves like a letter of a word. */
+    if (cp < 0x2E80) return LB_ALNUM;
+    if (cp >= 0xFF10 && cp <= 0xFF19) return LB_HAN;
+    return LB_HAN;
+}
+
+static bool no_start(uint8_t c) {
+    return c == LB_STOP || c == LB_CLOSE || c == LB_MIDDOT || c == LB_ACLOSE;
+}
+
+static bool no_end(uint8_t c) { return c == LB_OPEN || c == LB_AOPEN; }
+
+/* Both sides belong to one Latin word or number ("99.65%", "2021-2025"). */
+static bool in_word(uint8_t a, uint8_t b) {
+    bool aw = a == LB_ALNUM || a == LB_ACLOSE || a == LB_AOPEN;
+    bool bw = b == LB_ALNUM || b == LB_ACLOSE || b == LB_AOPEN;
+    return aw && bw;
+}
+
+/* May a line break between items i and i + 1? */
+static bool breakable(const lb_item *it, size_t i) {
+    uint8_t a = it[i].cls, b = it[i + 1].cls;
+    if (no_start(b) || no_end(a)) return false;
+    if (b == LB_SPACE) return false; /* break after the space instead */
+    if (a == LB_SPACE) return true;
+    if (a == LB_DASH && b == LB_DASH) return false; /* —— and …… never split */
+    return !in_word(a, b);
+}
+
+/* May justification add space between items i and i + 1? Everywhere but
+ * inside words and doubled dashes. */
+static bool stretchable(const lb_item *it, size_t i) {
+    uint8_t a = it[i].cls, b = it[i + 1].cls;
+    if (a == LB_DASH && b == LB_DASH) return false;
+    return !in_word(a, b);
+}
+
+void lb_prepare(const shape_result *sr, const char *text, const lb_params *p, lb_item *items) {
+    (void)text;
+    size_t n = sr->n_items;
+    double half = p->size * 0.5;
+    for (size_t i = 0; i < n; i++) {
+        const shape_item *si = &sr->items[i];
+        lb_item *it = &items[i];
+        *it = (lb_item){.cls = (uint8_t)lb_class_of(si->cp), .adv = si->advance};
+        if (it->cls == LB_SPACE) {
+            it->end_trim = it->adv;
+            continue;
+        }
+        /* Only a full-width mark whose ink stays within one half of its em box
+         * can lose the other half; the fonts' own geometry decides, so faces
+         * with centred (Taiwan-style) punctuation are left alone. */
+        if ((it->cls == LB_STOP || it->cls == LB_CLOSE || it->cls == LB_OPEN) &&
+            si->advance >= p->size * 0.9 && si->n_glyphs >= 1) {
+            hb_glyph_extents_t ext;
+            uint32_t gid = sr->glyphs[si->glyph_start].gid;
+            hb_font_t *font = font_face_hb_font(si->face);
+            if (hb_font_get_glyph_extents(font, gid, &ext)) {
+                double scale = p->size / (double)font_face_upem(si->face);
+                double ink_l = ext.x_bearing * scale, ink_r = (ext.x_bearing + ext.width) * scale;
+                if (it->cls == LB_OPEN) {
+                    if (ink_l >= half - p->size * 0.08) {
+                        it->shrink = half;
+                        it->shrink_left = 1;
+                    }
+                } else if (ink_r <= si->advance - half + p->size * 0.08) {
+                    it->end_trim = half;
+                    /* 。！？ end sentences: CLREQ squeezes commas and brackets
+                     * mid-line, not full stops. */
+                    if (si->cp != 0x3002 && si->cp != 0xFF01 && si->cp != 0xFF1F) it->shrink = half;
+                }
+            }
+        }
+    }
+    /* Adjacent marks: the blank halves between them collapse (。” takes 1.5 em). */
+    for (size_t i = 0; i + 1 < n; i++) {
+        lb_item *a = &items[i], *b = &items[i + 1];
+        bool a_right = (a->cls == LB_STOP || a->cls == LB_CLOSE) && a->end_trim > 0;
+        bool b_punct = b->cls == LB_STOP || b->cls == LB_CLOSE || b->cls == LB_OPEN;
+        if (a_right && b_punct) {
+            a->adv -= a->end_trim;
+            a->end_trim = a->shrink = 0;
+        } else if (a->cls == LB_OPEN && b->cls == LB_OPEN && b->shrink_left && b->shrink > 0) {
+            b->adv -= b->shrink;
+            b->lead = -b->shrink;
+            b->shrink = 0;
+        }
+    }
+    /* Spacing between Han and Latin letters or digits (never a character in
+     * the text). */
+    for (size_t i = 1; i < n; i++) {
+        uint8_t a = items[i - 1].cls, b = items[i].cls;
+        if ((a == LB_HAN && b == LB_ALNUM) || (a == LB_ALNUM && b == LB_HAN))
+            items[i].gap = p->han_latin_gap;
+    }
+}
+
+double lb_width(const lb_item *it, size_t s, size_t e) {
+    double w = 0;
+    for (size_t k = s; k < e; k++) w += it[k].adv + (k > s ? it[k].gap : 0);
+    /* Trailing spaces and the blank half of a final mark do not count. */
+    size_t k = e;
+    while (k > s && it[k - 1].cls == LB_SPACE) {
+        k--;
+        w -= it[k].adv + (k > s ? it[k].gap : 0);
+    }
+    if (k > s) w -= it[k - 1].end_trim;
+    return w;
+}
+
+static size_t skip_spaces(const lb_item *it, size_t n, size_t s) {
+    while (s < n && it[s].cls == LB_SPACE) s++;
+    return s;
+}
+
+size_t lb_break(const lb_item *it, size_t n, const lb_params *p, lb_line **out, size_t *cap) {
+    size_t count = 0;
+    size_t s = skip_spaces(it, n, 0);
+    bool first = true;
+    while (s < n) {
+        double indent = first ? p->first_indent : 0;
+        double avail = p->measure - indent;
+        double w = 0;
+        size_t best = 0; /* end (exclusive) of the last fitting break, 0 = none */
+        bool pushed = false, squeezed = false;
+        size_t i = s;
+        for (; i < n; i++) {
+            double wi = it[i].adv + (i > s ? it[i].gap : 0);
+            if (w + wi - it[i].end_trim <= avail + EPS || i == s) {
+                w += wi;
+                if (i + 1 == n || breakable(it, i)) best = i + 1;
+                continue;
+            }
+            /* Item i overflows. A mark that may not start a line is squeezed
+             * in by compressing punctuation on the line first (先挤进); only if
+             * that fails is a character pushed down (后推出). */
+            if (no_start(it[i].cls) && (i + 1 == n || breakable(it, i))) {
+                double shrink = 0;
+                for (size_t k = s; k < i; k++) shrink += it[k].shrink;
+                if (w + wi - it[i].end_trim - shrink <= avail + EPS) {
+                    best = i + 1;
+                    squeezed = true;
+                    break;
+                }
+            }
+            if (best < i) pushed = best > s && no_start(it[i].cls);
+            break;
+        }
+        if (i == n) best = n;
+        if (best <= s) best = i > s ? i : s + 1; /* no opportunity: cut where it overflows */
+        xgrow(out, cap, count + 1, sizeof(lb_line));
+        (*out)[count++] = (lb_line){s, best, indent, pushed, squeezed};
+        s = skip_spaces(it, n, best);
+        first = false;
+    }
+    /* A paragraph's last line must not hold a single character (孤字): pull
+     * the previous line's last breakable piece down when it fits. */
+    if (count >= 2) {
+        lb_line *last = &(*out)[count - 1], *prev = &(*out)[count - 2];
+        size_t visible = 0;
+        for (size_t k = last->start; k < last->end; k++)
+            visible += it[k].cls == LB_HAN || it[k].cls == LB_ALNUM;
+        if (visible <= 1) {
+            for (size_t b = prev->end - 1; b > prev->start + 1; b--) {
+                if (!breakable(it, b - 1)) continue;
+                if (lb_width(it, b, last->end) > p->measure + EPS) break;
+                prev->end = b;
+                last->start = b;
+                break;
+            }
+        }
+    }
+    return count;
+}
+
+double lb_position(const lb_item *it, const lb_line *ln, const lb_params *p, bool justify,
+                   double *x, double *width) {
+    size_t s = ln->start, e = ln->end;
+    double avail = p->measure - ln->indent;
+    double natural = lb_width(it, s, e);
+    double extra = avail - natural;
+    double shrink_total = 0;
+    size_t gaps = 0;
+    for (size_t k = s; k < e; k++) shrink_total += it[k].shrink;
+    size_t last = e;
+    while (last > s + 1 && it[last - 1].cls == LB_SPACE) last--;
+    for (size_t k = s + 1; k < last; k++) gaps += stretchable(it, k - 1);
+    double ratio = 0, stretch = 0;
+    if (extra < -EPS && shrink_total > 0) ratio = fmin(1.0, -extra / shrink_total);
+    else if (extra > EPS && justify && gaps) stretch = extra / (double)gaps;
+    double pen = ln->indent;
+    for (size_t k = s; k < e; k++) {
+        if (k > s) {
+            pen += it[k].gap;
+            if (stretch > 0 && k < last && stretchable(it, k - 1)) pen += stretch;
+        }
+        double sh = it[k].shrink * ratio;
+        double lead = it[k].lead - (it[k].shrink_left ? sh : 0);
+        x[k - s] = pen + lead;
+        pen += it[k].adv - sh;
+    }
+    /* The trailing blank of a final mark and trailing spaces hang outside. */
+    *width = natural - shrink_total * ratio + stretch * (double)gaps + ln->indent;
+    if (stretch > 0) return stretch * (double)gaps;
+    return -shrink_total * ratio;
+}

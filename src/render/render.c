@@ -1,0 +1,200 @@
+#define _POSIX_C_SOURCE 200809L
+#include "render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../layout/engine.h"
+#include "../pdf/pdf.h"
+#include "../util/buf.h"
+#include "../util/xalloc.h"
+
+void render_format_number(double v, char *out, size_t size) {
+    if (!isfinite(v)) {
+        snprintf(out, size, "%g", v);
+        return;
+    }
+    if (fabs(v) >= 1e15) {
+        snprintf(out, size, "%.6g", v);
+        return;
+    }
+    buf b;
+    buf_init(&b);
+    buf_put_num(&b, v, 4);
+    snprintf(out, size, "%s", b.data);
+    buf_free(&b);
+}
+
+/* "2022-02-21" → "2022年2月21日" (the date was validated by report_). */
+static char *chinese_date(const char *iso) {
+    int y = 0, m = 0, d = 0;
+    if (!iso || sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3) return NULL;
+    return xasprintf("%d年%d月%d日", y, m, d);
+}
+
+static void add_meta(layout_engine *e, const report *r) {
+    char *date = chinese_date(r->date);
+    buf b;
+    buf_init(&b);
+    if (r->issuer) buf_puts(&b, r->issuer);
+    if (r->issuer && date) buf_puts(&b, "\u3000\u3000");
+    if (date) buf_puts(&b, date);
+    if (b.len) layout_text(e, TMPL_STYLE_META, b.data, b.len, "$.issuer", 0, 0);
+    buf_free(&b);
+    free(date);
+}
+
+static void add_indicators(layout_engine *e, const tmpl *t, const report *r) {
+    if (r->n_indicators == 0) return;
+    /* Rows grouped by category, groups in order of first appearance, rows in
+     * report order within a group: a reader scans one topic at a time. */
+    size_t n = r->n_indicators;
+    const char **cats = xcalloc(n, sizeof(char *));
+    size_t n_cats = 0;
+    bool any_cat = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *c = r->indicators[i].category ? r->indicators[i].category : "";
+        any_cat |= c[0] != 0;
+        size_t k = 0;
+        while (k < n_cats && strcmp(cats[k], c) != 0) k++;
+        if (k == n_cats) cats[n_cats++] = c;
+    }
+    bool groups = any_cat && n_cats > 0;
+    layout_table_row *rows = xcalloc(n + n_cats, sizeof(layout_table_row));
+    layout_table_cell *cells = xcalloc(3 * n + n_cats, sizeof(layout_table_cell));
+    char (*values)[64] = xcalloc(n, sizeof *values);
+    char **paths = xcalloc(3 * n, sizeof(char *));
+    size_t nr = 0, nc = 0;
+    for (size_t k = 0; k < n_cats; k++) {
+        if (groups) {
+            rows[nr++] = (layout_table_row){&cells[nc], true};
+            cells[nc++] = (layout_table_cell){cats[k][0] ? cats[k] : "其他", NULL};
+        }
+        for (size_t i = 0; i < n; i++) {
+            const report_indicator *ind = &r->indicators[i];
+            if (strcmp(ind->category ? ind->category : "", cats[k]) != 0) continue;
+            render_format_number(ind->value, values[i], sizeof values[i]);
+            paths[3 * i] = xasprintf("$.indicators[%zu].label", i);
+            paths[3 * i + 1] = xasprintf("$.indicators[%zu].value", i);
+            paths[3 * i + 2] = xasprintf("$.indicators[%zu].unit", i);
+            rows[nr++] = (layout_table_row){&cells[nc], false};
+            cells[nc++] = (layout_table_cell){ind->label, paths[3 * i]};
+            cells[nc++] = (layout_table_cell){values[i], paths[3 * i + 1]};
+            cells[nc++] = (layout_table_cell){ind->unit ? ind->unit : "", paths[3 * i + 2]};
+        }
+    }
+    static const double widths[3] = {0.56, 0.26, 0.18};
+    static const tmpl_align align[3] = {TMPL_LEFT, TMPL_RIGHT, TMPL_LEFT};
+    const char *header[3] = {t->table_label_header, t->table_value_header, t->table_unit_header};
+    layout_table tbl = {3, widths, align, header, rows, nr, t->table_caption};
+    layout_table_add(e, &tbl);
+    for (size_t i = 0; i < 3 * n; i++) free(paths[i]);
+    free(paths);
+    free(values);
+    free(cells);
+    free(rows);
+    free(cats);
+}
+
+static void add_sections(layout_engine *e, const report_section *s, size_t n, int depth,
+                         const char *parent) {
+    double keep = 2 * layout_line_height(e, TMPL_STYLE_PARAGRAPH);
+    tmpl_style_id hs = depth == 1   ? TMPL_STYLE_HEADING1
+                       : depth == 2 ? TMPL_STYLE_HEADING2
+                       : depth == 3 ? TMPL_STYLE_HEADING3
+                                    : TMPL_STYLE_HEADING4;
+    for (size_t i = 0; i < n; i++) {
+        char *path = xasprintf("%s[%zu]", parent, i);
+        char *tp = xasprintf("%s.title", path);
+        layout_text(e, hs, s[i].title, strlen(s[i].title), tp, depth, keep);
+        free(tp);
+        for (size_t p = 0; p < s[i].n_paragraphs; p++) {
+            char *pp = xasprintf("%s.paragraphs[%zu]", path, p);
+            layout_text(e, TMPL_STYLE_PARAGRAPH, s[i].paragraphs[p], strlen(s[i].paragraphs[p]), pp,
+                        0, 0);
+            free(pp);
+        }
+        char *sub = xasprintf("%s.sections", path);
+        add_sections(e, s[i].sections, s[i].n_sections, depth + 1, sub);
+        free(sub);
+        free(path);
+    }
+}
+
+static void set_date(pdf_info *info, const report *r, long long epoch) {
+    int y, m, d;
+    if (r->date && sscanf(r->date, "%d-%d-%d", &y, &m, &d) == 3) {
+        info->year = y, info->month = m, info->day = d;
+        return;
+    }
+    if (epoch >= 0) {
+        time_t tt = (time_t)epoch;
+        struct tm tm;
+        if (gmtime_r(&tt, &tm)) {
+            info->year = tm.tm_year + 1900, info->month = tm.tm_mon + 1, info->day = tm.tm_mday;
+            info->hour = tm.tm_hour, info->minute = tm.tm_min, info->second = tm.tm_sec;
+        }
+    }
+}
+
+bool render_report(const report *r, const tmpl *t, const font_lib *fonts, const render_opts *opts,
+                   render_result *out, diag_list *d) {
+    *out = (render_result){0};
+    layout_engine *e = layout_engine_new(t, fonts, r->source, d);
+    if (!e) return false;
+    for (size_t b = 0; b < t->n_blocks; b++) {
+        switch (t->blocks[b]) {
+        case TMPL_BLOCK_TITLE:
+            layout_text(e, TMPL_STYLE_TITLE, r->title, strlen(r->title), "$.title", 0, 0);
+            break;
+        case TMPL_BLOCK_META:
+            add_meta(e, r);
+            break;
+        case TMPL_BLOCK_RULE:
+            layout_add_rule(e, 4, 14);
+            break;
+        case TMPL_BLOCK_INDICATORS:
+            add_indicators(e, t, r);
+            break;
+        case TMPL_BLOCK_SUMMARY:
+            for (size_t i = 0; i < r->n_summary; i++) {
+                char *path = xasprintf("$.summary[%zu]", i);
+                layout_text(e, TMPL_STYLE_SUMMARY, r->summary[i], strlen(r->summary[i]), path, 0, 0);
+                free(path);
+            }
+            break;
+        case TMPL_BLOCK_SECTIONS:
+            add_sections(e, r->sections, r->n_sections, 1, "$.sections");
+            break;
+        }
+    }
+    layout_doc *doc = layout_finish(e);
+
+    char *subject = xasprintf("%s%d年法治政府建设情况简报", r->region_name, r->year);
+    char *keywords = xasprintf("%s, %d, 法治政府建设", r->region_name, r->year);
+    pdf_info info = {.title = r->title,
+                     .author = r->issuer,
+                     .subject = subject,
+                     .keywords = keywords,
+                     .creator = "briefing " BRIEFING_VERSION};
+    set_date(&info, r, opts ? opts->fallback_epoch : -1);
+    bool ok = pdf_write(doc, &info, &out->pdf, &out->pdf_len, d);
+    free(subject);
+    free(keywords);
+    out->pages = doc->n_pages;
+    if (ok && opts && opts->keep_layout)
+        out->layout = doc;
+    else
+        layout_doc_free(doc);
+    if (!ok) render_result_free(out);
+    return ok;
+}
+
+void render_result_free(render_result *res) {
+    free(res->pdf);
+    layout_doc_free(res->layout);
+    *res = (render_result){0};
+}

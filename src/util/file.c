@@ -1,0 +1,90 @@
+#define _POSIX_C_SOURCE 200809L
+#include "file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+char *file_read_all(const char *path, size_t max_bytes, size_t *len, diag_list *d) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        diag_add(d, DIAG_ERROR, path, NULL, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        diag_add(d, DIAG_ERROR, path, NULL, "is a directory");
+        close(fd);
+        return NULL;
+    }
+    size_t cap = 0, n = 0;
+    char *data = NULL;
+    for (;;) {
+        if (n + 65536 + 1 > cap) xgrow(&data, &cap, n + 65536 + 1, 1);
+        ssize_t r = read(fd, data + n, cap - n - 1);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            diag_add(d, DIAG_ERROR, path, NULL, "cannot read: %s", strerror(errno));
+            free(data);
+            close(fd);
+            return NULL;
+        }
+        if (r == 0) break;
+        n += (size_t)r;
+        if (n > max_bytes) {
+            diag_add(d, DIAG_ERROR, path, NULL, "file is larger than the limit of %zu bytes",
+                     max_bytes);
+            free(data);
+            close(fd);
+            return NULL;
+        }
+    }
+    close(fd);
+    data[n] = 0;
+    if (len) *len = n;
+    return data;
+}
+
+bool file_write_atomic(const char *path, const void *data, size_t len, diag_list *d) {
+    char *tmp = xasprintf("%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        diag_add(d, DIAG_ERROR, path, NULL, "cannot create: %s", strerror(errno));
+        free(tmp);
+        return false;
+    }
+    const char *p = data;
+    size_t left = len;
+    int err = 0;
+    while (left) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            err = errno;
+            break;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (!err && fsync(fd) != 0 && errno != EINVAL) err = errno;
+    /* mkstemp creates 0600; a PDF is a document to share. umask() cannot be
+     * read without setting it, which would race with other threads, so use the
+     * common default instead. */
+    if (!err) fchmod(fd, 0644);
+    if (close(fd) != 0 && !err) err = errno;
+    if (!err && rename(tmp, path) != 0) err = errno;
+    if (err) {
+        unlink(tmp);
+        diag_add(d, DIAG_ERROR, path, NULL, "cannot write: %s", strerror(err));
+        free(tmp);
+        return false;
+    }
+    free(tmp);
+    return true;
+}

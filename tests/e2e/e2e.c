@@ -1,0 +1,304 @@
+/* End-to-end check of one report: renders it with the CLI (as a user would),
+ * then inspects the PDF with independent tools (poppler, qpdf) and the layout
+ * with the library.
+ *
+ *   e2e BRIEFING_BINARY REPORT.json OUTDIR
+ *
+ * Asserts: text extracted by pdftotext equals the report's text (whitespace
+ * and page footers ignored); every font is embedded, subset and has a Unicode
+ * map; qpdf --check passes; poppler prints no warnings; two renders are
+ * byte-identical; no laid-out line starts with a mark that may not start a line
+ * or ends with one that may not end it; justified lines end flush at the
+ * measure. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "briefing.h"
+#include "check.h"
+#include "util/buf.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+
+/* Runs a shell command; captures stdout (and stderr separately). */
+static int run(const char *cmd, buf *out, buf *err) {
+    char errfile[] = "/tmp/briefing-e2e-XXXXXX";
+    int fd = mkstemp(errfile);
+    if (fd < 0) return -1;
+    char *full = xasprintf("%s 2>%s", cmd, errfile);
+    FILE *p = popen(full, "r");
+    free(full);
+    if (!p) return -1;
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, p)) > 0)
+        if (out) buf_append(out, tmp, n);
+    int st = pclose(p);
+    FILE *e = fdopen(fd, "r");
+    while (e && (n = fread(tmp, 1, sizeof tmp, e)) > 0)
+        if (err) buf_append(err, tmp, n);
+    if (e) fclose(e);
+    unlink(errfile);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Removes white space (ASCII, U+3000, U+00A0) so line breaks and the spacing
+ * heuristics of text extraction do not matter. */
+static void squeeze(const char *s, size_t len, buf *out) {
+    for (size_t i = 0; i < len;) {
+        size_t at = i;
+        uint32_t cp = utf8_next(s, len, &i);
+        if (cp == ' ' || cp == '\n' || cp == '\t' || cp == '\r' || cp == '\f' || cp == 0x3000 ||
+            cp == 0xA0)
+            continue;
+        buf_append(out, s + at, i - at);
+    }
+}
+
+/* Drops page footers "— N —" from extracted text (already squeezed). */
+static void drop_footers(buf *b) {
+    static const char dash[] = "\xe2\x80\x94"; /* — */
+    buf o;
+    buf_init(&o);
+    for (size_t i = 0; i < b->len;) {
+        if (!strncmp(b->data + i, dash, 3)) {
+            size_t j = i + 3;
+            while (j < b->len && b->data[j] >= '0' && b->data[j] <= '9') j++;
+            if (j > i + 3 && !strncmp(b->data + j, dash, 3)) {
+                i = j + 3;
+                continue;
+            }
+        }
+        buf_putc(&o, b->data[i++]);
+    }
+    buf_free(b);
+    *b = o;
+}
+
+static void expect_sections(const report_section *s, size_t n, buf *exp) {
+    for (size_t i = 0; i < n; i++) {
+        squeeze(s[i].title, strlen(s[i].title), exp);
+        for (size_t p = 0; p < s[i].n_paragraphs; p++)
+            squeeze(s[i].paragraphs[p], strlen(s[i].paragraphs[p]), exp);
+        expect_sections(s[i].sections, s[i].n_sections, exp);
+    }
+}
+
+static bool prohibited_start(uint32_t cp) {
+    if (cp < 128) return cp && strchr(",.;:!?)]}", (int)cp);
+    switch (cp) {
+    case 0x3001: case 0xFF0C: case 0x3002: case 0xFF1B: case 0xFF1A: case 0xFF01: case 0xFF1F:
+    case 0xFF09: case 0x3015: case 0x3011: case 0x300B: case 0x3009: case 0x300D: case 0x300F:
+    case 0x201D: case 0x2019: case 0x00B7:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool prohibited_end(uint32_t cp) {
+    return cp == '(' || cp == '[' || cp == '{' || cp == 0xFF08 || cp == 0x3014 || cp == 0x3010 ||
+           cp == 0x300A || cp == 0x3008 || cp == 0x300C || cp == 0x300E || cp == 0x201C ||
+           cp == 0x2018;
+}
+
+/* Text is "Chinese" around an ASCII mark when a neighbour is not ASCII; the
+ * prohibition on ASCII marks applies only there. */
+static void check_layout(const report *r, const layout_doc *doc, double right_edge) {
+    size_t bad_start = 0, bad_end = 0, ragged = 0;
+    for (size_t i = 0; i < doc->n_lines; i++) {
+        const layout_line *l = &doc->lines[i];
+        const char *t = layout_doc_text(doc, l->text_off);
+        if (!l->text_len) continue;
+        size_t k = 0;
+        uint32_t first = utf8_next(t, l->text_len, &k);
+        uint32_t second = k < l->text_len ? utf8_next(t, l->text_len, &k) : 0;
+        uint32_t last = 0, before_last = 0;
+        for (size_t j = 0; j < l->text_len;) {
+            before_last = last;
+            last = utf8_next(t, l->text_len, &j);
+        }
+        bool first_cjk_ctx = first >= 128 || second >= 128;
+        bool continuation = i > 0 && !(doc->lines[i - 1].flags & LAYOUT_LINE_LAST);
+        if (prohibited_start(first) && (first >= 128 || first_cjk_ctx) && continuation) {
+            bad_start++;
+            fprintf(stderr, "%s: line %zu starts with U+%04X: %.*s\n", r->source, i, first,
+                    (int)l->text_len, t);
+        }
+        if (prohibited_end(last) && !(l->flags & LAYOUT_LINE_LAST) &&
+            (last >= 128 || before_last >= 128)) {
+            bad_end++;
+            fprintf(stderr, "%s: line %zu ends with U+%04X: %.*s\n", r->source, i, last,
+                    (int)l->text_len, t);
+        }
+        if ((l->flags & LAYOUT_LINE_JUSTIFIED) && !strcmp(l->block, "paragraph") &&
+            (l->x1 > right_edge + 0.01 || l->x1 < right_edge - 0.01)) {
+            ragged++;
+            fprintf(stderr, "%s: justified line %zu ends at %.3f, not %.3f: %.*s\n", r->source, i,
+                    l->x1, right_edge, (int)l->text_len, t);
+        }
+    }
+    CHECK(bad_start == 0);
+    CHECK(bad_end == 0);
+    CHECK(ragged == 0);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 4) {
+        fprintf(stderr, "usage: e2e BRIEFING REPORT.json OUTDIR\n");
+        return 2;
+    }
+    const char *bin = argv[1], *in = argv[2], *outdir = argv[3];
+    diag_list *d = diag_list_new();
+    report *r = report_load(in, d);
+    diag_print(d, stderr);
+    CHECK(r != NULL);
+    if (!r) return CHECK_DONE();
+
+    char *pdf1 = xasprintf("%s/%s.pdf", outdir, r->id);
+    char *pdf2 = xasprintf("%s/%s.again.pdf", outdir, r->id);
+    char *cmd = xasprintf("mkdir -p '%s' && '%s' render '%s' -o '%s' && '%s' render '%s' -o '%s'",
+                          outdir, bin, in, pdf1, bin, in, pdf2);
+    CHECK(run(cmd, NULL, NULL) == 0);
+    free(cmd);
+
+    /* Byte-identical renders. */
+    cmd = xasprintf("cmp -s '%s' '%s'", pdf1, pdf2);
+    CHECK(run(cmd, NULL, NULL) == 0);
+    free(cmd);
+
+    /* qpdf's structural check. */
+    buf o, e;
+    buf_init(&o);
+    buf_init(&e);
+    cmd = xasprintf("qpdf --check '%s'", pdf1);
+    CHECK(run(cmd, &o, &e) == 0);
+    free(cmd);
+
+    /* Fonts: embedded, subset, with a ToUnicode map. */
+    buf_free(&o);
+    buf_free(&e);
+    cmd = xasprintf("pdffonts '%s'", pdf1);
+    CHECK(run(cmd, &o, &e) == 0);
+    free(cmd);
+    CHECK(e.len == 0);
+    size_t fonts = 0, good = 0;
+    char *save = NULL;
+    int lineno = 0;
+    for (char *line = strtok_r(o.data ? o.data : (char[]){0}, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save), lineno++) {
+        if (lineno < 2) continue; /* header and ruler */
+        fonts++;
+        /* Columns: name type encoding emb sub uni object ID */
+        char name[256], type[64], type2[64], enc[64], emb[8], sub[8], uni[8];
+        if (sscanf(line, "%255s %63s %63s %63s %7s %7s %7s", name, type, type2, enc, emb, sub,
+                   uni) == 7 &&
+            !strcmp(emb, "yes") && !strcmp(sub, "yes") && !strcmp(uni, "yes") &&
+            strlen(name) > 7 && name[6] == '+')
+            good++;
+        else
+            fprintf(stderr, "%s: font not embedded as a subset with a Unicode map: %s\n", in, line);
+    }
+    CHECK(fonts > 0);
+    CHECK(good == fonts);
+
+    /* Text: pdftotext must give back exactly the report's text. */
+    buf_free(&o);
+    buf_free(&e);
+    cmd = xasprintf("pdftotext -enc UTF-8 '%s' -", pdf1);
+    CHECK(run(cmd, &o, &e) == 0);
+    free(cmd);
+    if (e.len) fprintf(stderr, "poppler said: %s\n", e.data);
+    CHECK(e.len == 0);
+    buf got, exp;
+    buf_init(&got);
+    buf_init(&exp);
+    squeeze(o.data ? o.data : "", o.len, &got);
+    drop_footers(&got);
+
+    /* The expected text, block by block as templates/briefing.json orders them. */
+    squeeze(r->title, strlen(r->title), &exp);
+    if (r->issuer) squeeze(r->issuer, strlen(r->issuer), &exp);
+    if (r->date) {
+        int y, m, dd;
+        if (sscanf(r->date, "%d-%d-%d", &y, &m, &dd) == 3) buf_printf(&exp, "%d年%d月%d日", y, m, dd);
+    }
+    size_t body_from = exp.len;
+    buf body;
+    buf_init(&body);
+    for (size_t i = 0; i < r->n_summary; i++) squeeze(r->summary[i], strlen(r->summary[i]), &body);
+    expect_sections(r->sections, r->n_sections, &body);
+    (void)body_from;
+
+    /* The head (title, meta) comes first. */
+    CHECK(got.len >= exp.len && !memcmp(got.data, exp.data, exp.len));
+    if (!(got.len >= exp.len && !memcmp(got.data, exp.data, exp.len)))
+        fprintf(stderr, "head differs:\n got: %.300s\n exp: %.300s\n", got.data, exp.data);
+    /* The body (summary, headings, paragraphs) is the tail of the text. */
+    bool tail = got.len >= body.len && !memcmp(got.data + got.len - body.len, body.data, body.len);
+    CHECK(tail);
+    if (!tail) {
+        size_t gi = got.len, bi = body.len;
+        while (gi && bi && got.data[gi - 1] == body.data[bi - 1]) gi--, bi--;
+        fprintf(stderr, "body differs before its last %zu bytes:\n got: ...%.200s\n exp: ...%.200s\n",
+                body.len - bi, got.data + (gi > 100 ? gi - 100 : 0),
+                body.data + (bi > 100 ? bi - 100 : 0));
+    }
+    /* The table lies between: every cell is there, rows in order. */
+    size_t pos = exp.len;
+    size_t table_end = got.len >= body.len ? got.len - body.len : 0;
+    for (size_t i = 0; i < r->n_indicators; i++) {
+        const report_indicator *ind = &r->indicators[i];
+        buf cell;
+        buf_init(&cell);
+        squeeze(ind->label, strlen(ind->label), &cell);
+        char *hit = NULL;
+        if (pos < table_end) {
+            char saved = got.data[table_end];
+            got.data[table_end] = 0;
+            hit = strstr(got.data + exp.len, cell.data);
+            got.data[table_end] = saved;
+        }
+        CHECK(hit != NULL);
+        if (!hit) fprintf(stderr, "%s: table cell missing: %s\n", in, ind->label);
+        char v[64];
+        render_format_number(ind->value, v, sizeof v);
+        CHECK(hit && strstr(hit, v) != NULL);
+        buf_free(&cell);
+    }
+
+    /* Layout rules, on the same document rendered in-process. */
+    tmpl *t = tmpl_load("templates/briefing.json", d);
+    font_lib *fl = font_lib_load("fonts/fonts.json", d);
+    CHECK(t && fl);
+    if (t && fl) {
+        render_opts opts = {.keep_layout = true, .fallback_epoch = -1};
+        render_result res;
+        CHECK(render_report(r, t, fl, &opts, &res, d));
+        if (res.layout) check_layout(r, res.layout, t->page_width - t->margin_right);
+        /* In-process and CLI renders agree byte for byte. */
+        buf file;
+        buf_init(&file);
+        cmd = xasprintf("cat '%s'", pdf1);
+        run(cmd, &file, NULL);
+        free(cmd);
+        CHECK(file.len == res.pdf_len && !memcmp(file.data, res.pdf, res.pdf_len));
+        buf_free(&file);
+        render_result_free(&res);
+    }
+    tmpl_free(t);
+    font_lib_free(fl);
+    buf_free(&o);
+    buf_free(&e);
+    buf_free(&got);
+    buf_free(&exp);
+    buf_free(&body);
+    free(pdf1);
+    free(pdf2);
+    report_free(r);
+    diag_list_free(d);
+    return CHECK_DONE();
+}

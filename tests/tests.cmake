@@ -1,0 +1,20 @@
+# Unit tests: every tests/unit/test_*.c is a program; exit 0 means pass.
+file(GLOB BRIEFING_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
+foreach(src ${BRIEFING_UNIT_TESTS})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src} ${CMAKE_SOURCE_DIR}/tests/unit/check.c)
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
+  target_link_libraries(${name} PRIVATE briefing_lib)
+  add_test(NAME unit.${name} COMMAND ${name} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()
+
+# End to end: every report in input/ through the CLI, checked with poppler and qpdf.
+add_executable(e2e ${CMAKE_SOURCE_DIR}/tests/e2e/e2e.c ${CMAKE_SOURCE_DIR}/tests/unit/check.c)
+target_include_directories(e2e PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
+target_link_libraries(e2e PRIVATE briefing_lib)
+file(GLOB BRIEFING_INPUTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/input/*.json)
+foreach(in ${BRIEFING_INPUTS})
+  get_filename_component(name ${in} NAME_WE)
+  add_test(NAME e2e.${name} COMMAND e2e $<TARGET_FILE:briefing> ${in} ${CMAKE_BINARY_DIR}/e2e
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()
