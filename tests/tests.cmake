@@ -15,6 +15,6 @@ target_link_libraries(e2e PRIVATE briefing_lib)
 file(GLOB BRIEFING_INPUTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/input/*.json)
 foreach(in ${BRIEFING_INPUTS})
   get_filename_component(name ${in} NAME_WE)
-  add_test(NAME e2e.${name} COMMAND e2e $<TARGET_FILE:briefing> ${in} ${CMAKE_BINARY_DIR}/e2e
+  add_test(NAME e2e.${name} COMMAND e2e $<TARGET_FILE:briefing> ${in} ${CMAKE_BINARY_DIR}/e2e-out
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 endforeach()

@@ -165,22 +165,21 @@ static bool contains_ci(const char *hay, const char *needle) {
     return false;
 }
 
-/* Serif: the PANOSE serif style when the font fills it in (Latin text
- * family), otherwise the names: "Serif" (not "Sans"), or Ming/Song, the
- * serif-like CJK styles. */
+/* Serif: the names first, "Serif" (not "Sans"), or Ming/Song, the serif-like
+ * CJK styles (their PANOSE data is often wrong: AR PL UMing claims sans), then
+ * the PANOSE serif style when the font fills it in (Latin text family). */
 static bool detect_serif(FT_Face ft, const char *family) {
+    const char *names[2] = {family, ft->family_name ? ft->family_name : ""};
+    for (int i = 0; i < 2; i++) {
+        if (contains_ci(names[i], "sans") || contains_ci(names[i], "hei")) return false;
+        if (contains_ci(names[i], "serif") || contains_ci(names[i], "ming") ||
+            contains_ci(names[i], "song"))
+            return true;
+    }
     const TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
     if (os2 && os2->panose[0] == 2) {
         int serif_style = os2->panose[1];
         if (serif_style >= 2 && serif_style <= 10) return true;
-        if (serif_style >= 11 && serif_style <= 13) return false;
-    }
-    const char *names[2] = {family, ft->family_name ? ft->family_name : ""};
-    for (int i = 0; i < 2; i++) {
-        if (contains_ci(names[i], "sans")) return false;
-        if (contains_ci(names[i], "serif") || contains_ci(names[i], "ming") ||
-            contains_ci(names[i], "song"))
-            return true;
     }
     return false;
 }

@@ -148,8 +148,13 @@ static const char *type_name(const cJSON *v) {
     return "an invalid value";
 }
 
-/* Shortest "%g" form that reads back as the same double. */
+/* A number for a message: whole numbers in plain digits, others in the
+ * shortest "%g" form that reads back as the same double. */
 static void format_number(double v, char out[40]) {
+    if (floor(v) == v && fabs(v) < 1e15) {
+        snprintf(out, 40, "%.0f", v);
+        return;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(out, 40, "%.*g", prec, v);
         if (strtod(out, NULL) == v) return;
@@ -196,14 +201,31 @@ static bool check_bytes(ctx *c, const char *s, size_t n) {
 }
 
 /* Walks the text as JSON tokens far enough to explain a cJSON failure: the
- * bracket depth just before byte 'at', and whether the input ends inside an
- * unclosed string, array or object (with brackets matched so far). */
-static void scan_structure(const char *s, size_t n, size_t at, size_t *depth_at, bool *open_at_end) {
+ * state just before byte 'at' (bracket depth, innermost bracket, inside a
+ * string or not), whether the input ends inside an unclosed string, array or
+ * object (with brackets matched so far), and if it ends inside a string, where
+ * that string starts. */
+typedef struct {
+    size_t depth_at;
+    unsigned char top_at; /* '[', '{' or 0 */
+    bool in_string_at;
+    bool open_at_end;
+    bool in_string_at_end;
+    size_t string_start;
+} structure;
+
+static structure scan_structure(const char *s, size_t n, size_t at) {
+    structure st = {0, 0, false, false, false, 0};
     unsigned char *stack = NULL;
     size_t cap = 0, depth = 0;
     bool in_string = false, mismatch = false, recorded = false;
     for (size_t i = 0; i < n; i++) {
-        if (!recorded && i >= at) *depth_at = depth, recorded = true;
+        if (!recorded && i >= at) {
+            st.depth_at = depth;
+            st.top_at = depth ? stack[depth - 1] : 0;
+            st.in_string_at = in_string;
+            recorded = true;
+        }
         char ch = s[i];
         if (in_string) {
             if (ch == '\\')
@@ -212,6 +234,7 @@ static void scan_structure(const char *s, size_t n, size_t at, size_t *depth_at,
                 in_string = false;
         } else if (ch == '"') {
             in_string = true;
+            st.string_start = i;
         } else if (ch == '[' || ch == '{') {
             xgrow(&stack, &cap, depth + 1, 1);
             stack[depth++] = (unsigned char)ch;
@@ -223,22 +246,43 @@ static void scan_structure(const char *s, size_t n, size_t at, size_t *depth_at,
             depth--;
         }
     }
-    if (!recorded) *depth_at = depth;
-    *open_at_end = !mismatch && (in_string || depth > 0);
+    if (!recorded) {
+        st.depth_at = depth;
+        st.top_at = depth ? stack[depth - 1] : 0;
+        st.in_string_at = in_string;
+    }
+    st.open_at_end = !mismatch && (in_string || depth > 0);
+    st.in_string_at_end = !mismatch && in_string;
     free(stack);
+    return st;
+}
+
+/* Where an object key should start but no '"' does, cJSON reports the byte
+ * after it: step back so the message names the offending character. */
+static size_t adjust_key_failure(const char *s, size_t n, size_t fail) {
+    if (fail == 0 || fail > n || s[fail - 1] == '"' || json_space(s[fail - 1])) return fail;
+    size_t p = fail - 1;
+    while (p > 0 && json_space(s[p - 1])) p--;
+    if (p == 0 || (s[p - 1] != '{' && s[p - 1] != ',')) return fail;
+    structure st = scan_structure(s, n, fail - 1);
+    return !st.in_string_at && st.top_at == '{' ? fail - 1 : fail;
 }
 
 static void report_syntax_error(ctx *c, const char *s, size_t n, size_t fail) {
     if (fail > n) fail = n;
-    size_t depth_at = 0, line, col, last = n;
-    bool open_at_end = false;
-    scan_structure(s, n, fail, &depth_at, &open_at_end);
+    fail = adjust_key_failure(s, n, fail);
+    size_t line, col, last = n;
+    structure st = scan_structure(s, n, fail);
     while (last > 0 && json_space(s[last - 1])) last--;
-    if (fail < n && (s[fail] == '[' || s[fail] == '{') && depth_at >= CJSON_NESTING_LIMIT) {
+    /* cJSON points at the last byte when it ran out of input, or into the
+     * string it was reading. */
+    bool at_end = st.open_at_end && (fail + 1 >= last ||
+                                     (st.in_string_at_end && fail >= st.string_start));
+    if (fail < n && (s[fail] == '[' || s[fail] == '{') && st.depth_at >= CJSON_NESTING_LIMIT) {
         line_col(s, fail, &line, &col);
         input_error(c, "invalid JSON: nested deeper than %d levels at line %zu, column %zu",
                     CJSON_NESTING_LIMIT, line, col);
-    } else if (open_at_end && fail + 1 >= last) {
+    } else if (at_end) {
         line_col(s, n, &line, &col);
         input_error(c, "invalid JSON: unexpected end of input at line %zu, column %zu (is the file "
                        "truncated?)",
@@ -733,7 +777,9 @@ static void parse_section_list(ctx *c, const cJSON *v, int depth, report_section
     *n_out = n;
 }
 
-enum { R_ID, R_REGION, R_YEAR, R_TITLE, R_ISSUER, R_DATE, R_SUMMARY, R_INDICATORS, R_SECTIONS, R_N };
+enum {
+    R_ID, R_REGION, R_YEAR, R_TITLE, R_ISSUER, R_DATE, R_SUMMARY, R_INDICATORS, R_SECTIONS, R_N
+};
 static const char *const root_fields[R_N] = {"id",   "region",  "year",       "title",   "issuer",
                                              "date", "summary", "indicators", "sections"};
 
@@ -772,6 +818,11 @@ report *report_parse(const char *json, size_t len, const char *source, diag_list
     /* A UTF-8 byte order mark is allowed and skipped; line and column numbers
      * count from after it. */
     if (len >= 3 && memcmp(json, "\xEF\xBB\xBF", 3) == 0) json += 3, len -= 3;
+    if (len >= 3 && memcmp(json, "\xEF\xBB\xBF", 3) == 0) {
+        /* cJSON would skip a second one. */
+        report_syntax_error(&c, json, len, 0);
+        return NULL;
+    }
     size_t first = 0;
     while (first < len && json_space(json[first])) first++;
     if (first == len) {

@@ -1,0 +1,108 @@
+/* Shared pieces of the command line. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "briefing.h"
+#include "cli.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+void cli_usage(FILE *to) {
+    fputs("usage: briefing render REPORT.json [-t TEMPLATE] [-o OUT.pdf] [--dump-lines FILE.jsonl]\n"
+          "       briefing check REPORT.json...\n"
+          "       briefing --help | --version\n"
+          "\n"
+          "  render   typeset one report into a PDF briefing (default output: <id>.pdf\n"
+          "           in the current folder; default template: templates/briefing.json)\n"
+          "  check    validate reports without rendering; prints every problem found\n"
+          "\n"
+          "  -t, --template FILE   template JSON (see docs/templates.md)\n"
+          "  -o, --output FILE     where to write the PDF (written atomically)\n"
+          "  --fonts FILE          font manifest (default: fonts/fonts.json)\n"
+          "  --dump-lines FILE     write every laid-out line as JSON lines\n"
+          "\n"
+          "Exit status: 0 success, 1 rendering or writing failed, 2 invalid input or usage.\n"
+          "Environment: BRIEFING_DATA_DIR (folder holding templates/ and fonts/),\n"
+          "SOURCE_DATE_EPOCH (document date for reports without one).\n",
+          to);
+}
+
+static bool is_dir(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Where templates/ and fonts/ live: $BRIEFING_DATA_DIR, else beside the
+ * executable's folder (build/briefing → the source tree), else the source tree
+ * the binary was built from. */
+char *cli_data_dir(void) {
+    const char *env = getenv("BRIEFING_DATA_DIR");
+    if (env && *env) return xstrdup(env);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        for (int up = 0; up < 2; up++) {
+            char *slash = strrchr(exe, '/');
+            if (!slash) break;
+            *slash = 0;
+            char *cand = xasprintf("%s/templates", exe);
+            bool ok = is_dir(cand);
+            free(cand);
+            if (ok) return xstrdup(exe);
+        }
+    }
+    return xstrdup(BRIEFING_SOURCE_DIR);
+}
+
+void cli_json_string(FILE *f, const char *s, size_t len) {
+    fputc('"', f);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+bool cli_dump_lines(const layout_doc *doc, const char *path, diag_list *d) {
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        diag_add(d, DIAG_ERROR, path, NULL, "cannot write: %s", strerror(errno));
+        return false;
+    }
+    for (size_t i = 0; i < doc->n_lines; i++) {
+        const layout_line *l = &doc->lines[i];
+        fprintf(f, "{\"page\":%zu,\"block\":\"%s\",\"baseline\":%.3f,\"x0\":%.3f,\"x1\":%.3f,", l->page + 1,
+                l->block, l->baseline, l->x0, l->x1);
+        fputs("\"text\":", f);
+        cli_json_string(f, layout_doc_text(doc, l->text_off), l->text_len);
+        fprintf(f, ",\"shrink\":%.3f,\"stretch\":%.3f,\"last\":%s,\"justified\":%s,\"pushed\":%s}\n",
+                l->shrink, l->stretch, l->flags & LAYOUT_LINE_LAST ? "true" : "false",
+                l->flags & LAYOUT_LINE_JUSTIFIED ? "true" : "false",
+                l->flags & LAYOUT_LINE_PUSHED ? "true" : "false");
+    }
+    bool ok = !ferror(f);
+    if (fclose(f) != 0) ok = false;
+    if (!ok) diag_add(d, DIAG_ERROR, path, NULL, "cannot write");
+    return ok;
+}
+
+long long cli_source_date_epoch(void) {
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    if (!s || !*s) return -1;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    return (*end || v < 0) ? -1 : v;
+}
+

@@ -1,0 +1,26 @@
+/* Shared pieces of the command line; each sub-command has its own file
+ * (cmd_NAME.c) and is listed in main.c. */
+#ifndef BRIEFING_CLI_H
+#define BRIEFING_CLI_H
+
+#include <stdio.h>
+
+#include "layout/layout.h"
+#include "util/diag.h"
+
+/* Exit statuses, documented in the README and --help. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_INPUT = 2 };
+
+void cli_usage(FILE *to);
+/* The folder holding templates/ and fonts/ (caller frees). */
+char *cli_data_dir(void);
+/* SOURCE_DATE_EPOCH, or -1 when unset or malformed. */
+long long cli_source_date_epoch(void);
+/* Writes every laid-out line as one JSON object per line. */
+bool cli_dump_lines(const layout_doc *doc, const char *path, diag_list *d);
+void cli_json_string(FILE *f, const char *s, size_t len);
+
+int cmd_render(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+#endif

@@ -1,0 +1,84 @@
+/* briefing render REPORT [-t TEMPLATE] [-o OUT.pdf]: one report into one PDF. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "briefing.h"
+#include "cli.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+int cmd_render(int argc, char **argv) {
+    const char *in = NULL, *out = NULL, *tpath = NULL, *fpath = NULL, *dump = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_next = i + 1 < argc;
+        if ((!strcmp(a, "-t") || !strcmp(a, "--template")) && has_next) tpath = argv[++i];
+        else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) out = argv[++i];
+        else if (!strcmp(a, "--fonts") && has_next) fpath = argv[++i];
+        else if (!strcmp(a, "--dump-lines") && has_next) dump = argv[++i];
+        else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "briefing: unknown or incomplete option \"%s\"\n", a);
+            cli_usage(stderr);
+            return EXIT_INPUT;
+        } else if (!in) in = a;
+        else {
+            fprintf(stderr, "briefing: render takes one report (got \"%s\" too)\n", a);
+            return EXIT_INPUT;
+        }
+    }
+    if (!in) {
+        cli_usage(stderr);
+        return EXIT_INPUT;
+    }
+    char *dir = cli_data_dir();
+    char *tdef = xasprintf("%s/templates/briefing.json", dir);
+    char *fdef = xasprintf("%s/fonts/fonts.json", dir);
+    diag_list *d = diag_list_new();
+    int status = EXIT_OK;
+    font_lib *fonts = NULL;
+    tmpl *t = NULL;
+    char *outpath = NULL;
+    render_result res = {0};
+    report *r = report_load(in, d);
+    if (!r) {
+        status = EXIT_INPUT;
+        goto done;
+    }
+    t = tmpl_load(tpath ? tpath : tdef, d);
+    if (!t) {
+        status = EXIT_INPUT;
+        goto done;
+    }
+    fonts = font_lib_load(fpath ? fpath : fdef, d);
+    if (!fonts) {
+        status = EXIT_FAIL;
+        goto done;
+    }
+    render_opts opts = {.keep_layout = dump != NULL, .fallback_epoch = cli_source_date_epoch()};
+    if (!render_report(r, t, fonts, &opts, &res, d)) {
+        status = EXIT_FAIL;
+        goto done;
+    }
+    outpath = out ? xstrdup(out) : xasprintf("%s.pdf", r->id);
+    if (!file_write_atomic(outpath, res.pdf, res.pdf_len, d)) status = EXIT_FAIL;
+    if (status == EXIT_OK && dump && !cli_dump_lines(res.layout, dump, d)) status = EXIT_FAIL;
+done:
+    diag_print(d, stderr);
+    render_result_free(&res);
+    free(outpath);
+    report_free(r);
+    tmpl_free(t);
+    font_lib_free(fonts);
+    diag_list_free(d);
+    free(tdef);
+    free(fdef);
+    free(dir);
+    return status;
+}
+

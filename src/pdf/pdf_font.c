@@ -1,0 +1,496 @@
+/* Font embedding: collect the (glyph, text) pairs each face draws, subset the
+ * face with hb-subset, and write the Type0 font objects with libharu's
+ * object API (libharu's own TrueType path cannot express HarfBuzz's glyphs,
+ * loses characters above U+FFFF and embeds oversized fonts). */
+#include "pdf_font.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hb-subset.h>
+
+#include "../util/utf8.h"
+#include "../util/xalloc.h"
+
+/* ---- collecting pairs -------------------------------------------------- */
+
+void pdf_fontset_init(pdf_fontset *fs, const layout_doc *doc) {
+    memset(fs, 0, sizeof *fs);
+    fs->doc = doc;
+}
+
+void pdf_fontset_free(pdf_fontset *fs) {
+    for (size_t i = 0; i < fs->n_fonts; i++) {
+        free(fs->fonts[i].pairs);
+        free(fs->fonts[i].table);
+        buf_free(&fs->fonts[i].w_text);
+    }
+    free(fs->fonts);
+    memset(fs, 0, sizeof *fs);
+}
+
+static uint64_t pair_hash(uint32_t gid, const char *text, uint32_t len) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int i = 0; i < 4; i++) {
+        h ^= (gid >> (8 * i)) & 0xff;
+        h *= 0x100000001b3ull;
+    }
+    for (uint32_t i = 0; i < len; i++) {
+        h ^= (unsigned char)text[i];
+        h *= 0x100000001b3ull;
+    }
+    return h ^ (h >> 29);
+}
+
+static const char *pair_text(const pdf_fontset *fs, const pdf_font_pair *p) {
+    return p->text_len ? fs->doc->text + p->text_off : "";
+}
+
+static void table_insert(pdf_font *f, uint32_t pair_index, uint64_t h) {
+    size_t mask = f->table_cap - 1;
+    size_t i = (size_t)h & mask;
+    while (f->table[i]) i = (i + 1) & mask;
+    f->table[i] = pair_index + 1;
+}
+
+static void table_grow(pdf_fontset *fs, pdf_font *f) {
+    free(f->table);
+    f->table_cap = f->table_cap ? f->table_cap * 2 : 256;
+    f->table = xcalloc(f->table_cap, sizeof *f->table);
+    for (size_t k = 0; k < f->n_pairs; k++) {
+        const pdf_font_pair *p = &f->pairs[k];
+        table_insert(f, (uint32_t)k, pair_hash(p->gid, pair_text(fs, p), p->text_len));
+    }
+}
+
+static size_t font_index(pdf_fontset *fs, const font_face *face) {
+    if (fs->n_fonts && fs->fonts[fs->last].face == face) return fs->last;
+    for (size_t i = 0; i < fs->n_fonts; i++) {
+        if (fs->fonts[i].face == face) {
+            fs->last = i;
+            return i;
+        }
+    }
+    xgrow(&fs->fonts, &fs->cap_fonts, fs->n_fonts + 1, sizeof *fs->fonts);
+    pdf_font *f = &fs->fonts[fs->n_fonts];
+    memset(f, 0, sizeof *f);
+    f->face = face;
+    snprintf(f->res_name, sizeof f->res_name, "BF%zu", fs->n_fonts);
+    fs->last = fs->n_fonts++;
+    return fs->last;
+}
+
+pdf_glyph_ref pdf_fontset_add(pdf_fontset *fs, const layout_glyph *g) {
+    size_t fi = font_index(fs, g->face);
+    pdf_font *f = &fs->fonts[fi];
+    uint32_t off = g->text_len ? g->text_off : 0, len = g->text_len;
+    const char *text = len ? fs->doc->text + off : "";
+    uint64_t h = pair_hash(g->gid, text, len);
+    if ((f->n_pairs + 1) * 2 > f->table_cap) table_grow(fs, f);
+    size_t mask = f->table_cap - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        uint32_t e = f->table[i];
+        if (!e) break;
+        const pdf_font_pair *p = &f->pairs[e - 1];
+        if (p->gid == g->gid && p->text_len == len && memcmp(pair_text(fs, p), text, len) == 0)
+            return (pdf_glyph_ref){(uint32_t)fi, e - 1};
+    }
+    xgrow(&f->pairs, &f->cap_pairs, f->n_pairs + 1, sizeof *f->pairs);
+    f->pairs[f->n_pairs] = (pdf_font_pair){g->gid, off, len, 0, 0};
+    table_insert(f, (uint32_t)f->n_pairs, h);
+    return (pdf_glyph_ref){(uint32_t)fi, (uint32_t)f->n_pairs++};
+}
+
+/* ---- subsetting -------------------------------------------------------- */
+
+/* Tables the embedded copy does not need: layout (the PDF carries positioned
+ * glyphs), vertical metrics, the cmap (glyphs are addressed through
+ * CIDToGIDMap), signatures, colour and bitmap data, variations. */
+static const char *const drop_tables[] = {
+    "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG", "DSIG",
+    "cmap", "kern", "morx", "mort", "kerx", "feat", "trak", "hdmx", "LTSH", "VDMX",
+    "gasp", "meta", "STAT", "COLR", "CPAL", "SVG ", "sbix", "CBDT", "CBLC", "EBDT",
+    "EBLC", "EBSC", "fvar", "gvar", "avar", "cvar", "HVAR", "VVAR", "MVAR", "PCLT",
+};
+
+typedef struct subset_result {
+    hb_blob_t *blob;       /* the subset font file */
+    uint32_t *new_gid;     /* per pair */
+    unsigned n_glyphs;     /* glyph count of the subset */
+    char tag[7];           /* subset tag, from the face and the glyph set */
+} subset_result;
+
+static bool subset_font(pdf_ctx *c, const pdf_font *f, subset_result *r) {
+    memset(r, 0, sizeof *r);
+    hb_face_t *face = font_face_hb_face(f->face);
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in) return pdf_fail(c, "subset font %s: out of memory", font_face_family(f->face));
+    hb_set_t *glyphs = hb_subset_input_glyph_set(in);
+    hb_set_add(glyphs, 0); /* .notdef stays glyph 0 */
+    for (size_t i = 0; i < f->n_pairs; i++) hb_set_add(glyphs, f->pairs[i].gid);
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (size_t i = 0; i < sizeof drop_tables / sizeof *drop_tables; i++)
+        hb_set_add(drop, hb_tag_from_string(drop_tables[i], 4));
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+
+    /* The tag: six letters from a hash of the face name and the glyph set,
+     * so the same glyphs always give the same name. */
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char *s = font_face_ps_name(f->face); *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ull;
+    }
+    hb_codepoint_t g = HB_SET_VALUE_INVALID;
+    while (hb_set_next(glyphs, &g)) {
+        for (int k = 0; k < 4; k++) {
+            h ^= (g >> (8 * k)) & 0xff;
+            h *= 0x100000001b3ull;
+        }
+    }
+    for (int k = 0; k < 6; k++) {
+        r->tag[k] = (char)('A' + (int)(h % 26));
+        h /= 26;
+    }
+    r->tag[6] = 0;
+
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face, in);
+    hb_subset_input_destroy(in);
+    if (!plan) return pdf_fail(c, "plan the subset of font %s", font_face_family(f->face));
+    const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    r->new_gid = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *r->new_gid);
+    for (size_t i = 0; i < f->n_pairs; i++) {
+        hb_codepoint_t ng = hb_map_get(map, f->pairs[i].gid);
+        if (ng == HB_MAP_VALUE_INVALID) {
+            hb_subset_plan_destroy(plan);
+            free(r->new_gid);
+            r->new_gid = NULL;
+            return pdf_fail(c, "subset font %s: glyph %u was dropped", font_face_family(f->face),
+                            (unsigned)f->pairs[i].gid);
+        }
+        r->new_gid[i] = ng;
+    }
+    r->n_glyphs = hb_map_get_population(map);
+    hb_face_t *sub = hb_subset_plan_execute_or_fail(plan);
+    hb_subset_plan_destroy(plan);
+    if (!sub) {
+        free(r->new_gid);
+        r->new_gid = NULL;
+        return pdf_fail(c, "subset font %s", font_face_family(f->face));
+    }
+    r->blob = hb_face_reference_blob(sub);
+    hb_face_destroy(sub);
+    if (hb_blob_get_length(r->blob) == 0) {
+        hb_blob_destroy(r->blob);
+        free(r->new_gid);
+        memset(r, 0, sizeof *r);
+        return pdf_fail(c, "subset font %s: empty result", font_face_family(f->face));
+    }
+    return true;
+}
+
+/* ---- objects ----------------------------------------------------------- */
+
+static HPDF_Dict new_dict(pdf_ctx *c) {
+    HPDF_Dict d = HPDF_Dict_New(c->doc->mmgr);
+    if (!d || HPDF_Xref_Add(c->doc->xref, d) != HPDF_OK) return NULL;
+    return d;
+}
+
+static HPDF_STATUS write_w_array(HPDF_Dict obj, HPDF_Stream stream) {
+    const pdf_font *f = obj->attr;
+    if (!f || f->w_text.len == 0) return HPDF_OK;
+    return HPDF_Stream_Write(stream, (const HPDF_BYTE *)f->w_text.data, (HPDF_UINT)f->w_text.len);
+}
+
+static int scale_1000(int v, unsigned upem) {
+    return (int)lround((double)v * 1000.0 / (double)upem);
+}
+
+static int cmp_int(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Pair indices in CID order. CIDs are unique and below 65536, so a pass
+ * over a CID-indexed table sorts them (and qsort would need a global for
+ * its comparator's context). */
+static uint32_t *pairs_by_cid(const pdf_font *f, uint32_t max_cid) {
+    uint32_t *slot = xmalloc(((size_t)max_cid + 1) * sizeof *slot);
+    memset(slot, 0xff, ((size_t)max_cid + 1) * sizeof *slot);
+    for (size_t i = 0; i < f->n_pairs; i++) slot[f->pairs[i].cid] = (uint32_t)i;
+    uint32_t *order = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *order);
+    size_t n = 0;
+    for (uint32_t cid = 0; cid <= max_cid; cid++)
+        if (slot[cid] != 0xffffffffu) order[n++] = slot[cid];
+    free(slot);
+    return order;
+}
+
+/* The most common width becomes /DW; /W lists the others, consecutive CIDs
+ * grouped: "c [w1 w2 ...]". */
+static int build_widths(pdf_font *f, const uint32_t *order) {
+    int dw = 1000;
+    if (f->n_pairs) {
+        int *w = xmalloc(f->n_pairs * sizeof *w);
+        for (size_t i = 0; i < f->n_pairs; i++) w[i] = f->pairs[i].width;
+        qsort(w, f->n_pairs, sizeof *w, cmp_int);
+        size_t best = 0, run = 0;
+        for (size_t i = 0; i < f->n_pairs; i++) {
+            run = (i > 0 && w[i] == w[i - 1]) ? run + 1 : 1;
+            if (run > best) {
+                best = run;
+                dw = w[i];
+            }
+        }
+        free(w);
+    }
+    buf *b = &f->w_text;
+    bool open = false, any = false;
+    uint32_t prev = 0;
+    for (size_t k = 0; k < f->n_pairs; k++) {
+        const pdf_font_pair *p = &f->pairs[order[k]];
+        if (p->width == dw) continue;
+        if (!any) buf_puts(b, "/W [");
+        any = true;
+        if (open && p->cid == prev + 1) {
+            buf_printf(b, " %d", (int)p->width);
+        } else {
+            if (open) buf_puts(b, "] ");
+            buf_printf(b, "%u [%d", (unsigned)p->cid, (int)p->width);
+            open = true;
+        }
+        prev = p->cid;
+    }
+    if (open) buf_puts(b, "]");
+    if (any) buf_puts(b, "]\012");
+    return dw;
+}
+
+static void put_utf16_hex(buf *b, const char *s, size_t len) {
+    /* at most 256 UTF-16 units (512 bytes, the CMap string limit) */
+    size_t i = 0, units = 0;
+    while (i < len) {
+        uint32_t cp = utf8_next(s, len, &i);
+        if (cp >= 0x10000) {
+            if (units + 2 > 256) break;
+            uint32_t v = cp - 0x10000;
+            buf_printf(b, "%04X%04X", 0xD800u + (v >> 10), 0xDC00u + (v & 0x3FF));
+            units += 2;
+        } else {
+            if (units + 1 > 256) break;
+            buf_printf(b, "%04X", (unsigned)cp);
+            units += 1;
+        }
+    }
+}
+
+static void build_tounicode(buf *b, const pdf_fontset *fs, const pdf_font *f,
+                            const uint32_t *order) {
+    buf_puts(b,
+             "/CIDInit /ProcSet findresource begin\n"
+             "12 dict begin\n"
+             "begincmap\n"
+             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+             "/CMapName /Adobe-Identity-UCS def\n"
+             "/CMapType 2 def\n"
+             "1 begincodespacerange\n"
+             "<0000> <FFFF>\n"
+             "endcodespacerange\n");
+    size_t n_text = 0;
+    for (size_t k = 0; k < f->n_pairs; k++) n_text += f->pairs[k].text_len > 0;
+    size_t done = 0;
+    for (size_t k = 0; k < f->n_pairs; k++) {
+        const pdf_font_pair *p = &f->pairs[order[k]];
+        if (!p->text_len) continue;
+        if (done % 100 == 0) {
+            size_t left = n_text - done;
+            buf_printf(b, "%zu beginbfchar\n", left < 100 ? left : 100);
+        }
+        buf_printf(b, "<%04X> <", (unsigned)p->cid);
+        put_utf16_hex(b, pair_text(fs, p), p->text_len);
+        buf_puts(b, ">\n");
+        done++;
+        if (done % 100 == 0 || done == n_text) buf_puts(b, "endbfchar\n");
+    }
+    buf_puts(b,
+             "endcmap\n"
+             "CMapName currentdict /CMap defineresource pop\n"
+             "end\n"
+             "end\n");
+}
+
+static bool add_box(pdf_ctx *c, HPDF_Dict d, const char *key, const int v[4]) {
+    HPDF_Array a = HPDF_Array_New(c->doc->mmgr);
+    if (!a) return false;
+    if (HPDF_Dict_Add(d, key, a) != HPDF_OK) return false;
+    for (int i = 0; i < 4; i++)
+        if (HPDF_Array_AddNumber(a, v[i]) != HPDF_OK) return false;
+    return true;
+}
+
+static bool embed_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
+    const font_face *face = f->face;
+    const char *fam = font_face_family(face);
+    unsigned upem = font_face_upem(face);
+    subset_result sr;
+    if (!subset_font(c, f, &sr)) return false;
+
+    /* CIDs: the first pair of each glyph takes the glyph's new id, so the
+     * CID-to-GID map is the identity unless a glyph stands for several
+     * texts; further pairs of a glyph take CIDs after the last glyph. */
+    bool *seen = xcalloc(sr.n_glyphs ? sr.n_glyphs : 1, sizeof *seen);
+    uint32_t next = sr.n_glyphs, max_cid = 0;
+    bool identity = true;
+    for (size_t i = 0; i < f->n_pairs; i++) {
+        pdf_font_pair *p = &f->pairs[i];
+        uint32_t ng = sr.new_gid[i];
+        if (ng < sr.n_glyphs && !seen[ng]) {
+            seen[ng] = true;
+            p->cid = ng;
+        } else {
+            p->cid = next++;
+            identity = false;
+        }
+        if (p->cid > max_cid) max_cid = p->cid;
+        p->width = (int32_t)scale_1000(font_face_advance(face, p->gid), upem);
+    }
+    free(seen);
+    bool ok = false;
+    uint32_t *order = NULL;
+    buf tu;
+    buf_init(&tu);
+    if (max_cid > 0xFFFF) {
+        pdf_fail(c, "embed font %s: more than 65536 distinct glyph/text pairs", fam);
+        goto out;
+    }
+    order = pairs_by_cid(f, max_cid);
+    int dw = build_widths(f, order);
+
+    char base[160];
+    snprintf(base, sizeof base, "%s+%s", sr.tag, font_face_ps_name(face));
+
+    /* FontFile2 */
+    unsigned flen = 0;
+    const char *fdata = hb_blob_get_data(sr.blob, &flen);
+    f->file_bytes = flen;
+    f->n_glyphs = sr.n_glyphs;
+    HPDF_Dict file = HPDF_DictStream_New(c->doc->mmgr, c->doc->xref);
+    if (!file || HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)flen) != HPDF_OK) {
+        pdf_fail(c, "create the font file object of %s", fam);
+        goto out;
+    }
+    if (!pdf_stream_put(c, file, fdata, flen)) goto out;
+
+    /* FontDescriptor */
+    HPDF_Dict desc = new_dict(c);
+    int bb[4];
+    font_face_bbox(face, bb);
+    int bbox[4] = {(int)floor(bb[0] * 1000.0 / upem), (int)floor(bb[1] * 1000.0 / upem),
+                   (int)ceil(bb[2] * 1000.0 / upem), (int)ceil(bb[3] * 1000.0 / upem)};
+    int flags = 4 | (font_face_is_serif(face) ? 2 : 0) | (font_face_is_fixed_pitch(face) ? 1 : 0);
+    HPDF_STATUS st = HPDF_OK;
+    if (desc) {
+        st |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+        st |= HPDF_Dict_AddName(desc, "FontName", base);
+        st |= HPDF_Dict_AddNumber(desc, "Flags", flags);
+        st |= add_box(c, desc, "FontBBox", bbox) ? HPDF_OK : 1;
+        st |= HPDF_Dict_AddNumber(desc, "ItalicAngle", 0);
+        st |= HPDF_Dict_AddNumber(desc, "Ascent", scale_1000(font_face_ascender(face), upem));
+        st |= HPDF_Dict_AddNumber(desc, "Descent", scale_1000(font_face_descender(face), upem));
+        st |= HPDF_Dict_AddNumber(desc, "CapHeight", scale_1000(font_face_cap_height(face), upem));
+        st |= HPDF_Dict_AddNumber(desc, "StemV", 80);
+        st |= HPDF_Dict_Add(desc, "FontFile2", file);
+    }
+    if (!desc || st != HPDF_OK) {
+        pdf_fail(c, "create the font descriptor of %s", fam);
+        goto out;
+    }
+
+    /* CIDFontType2 */
+    HPDF_Dict cid = new_dict(c);
+    HPDF_Dict sysinfo = HPDF_Dict_New(c->doc->mmgr);
+    if (cid && sysinfo) {
+        st |= HPDF_Dict_AddName(cid, "Type", "Font");
+        st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+        st |= HPDF_Dict_AddName(cid, "BaseFont", base);
+        st |= HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo);
+        st |= HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(c->doc->mmgr, "Adobe", NULL));
+        st |= HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(c->doc->mmgr, "Identity", NULL));
+        st |= HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
+        st |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
+        st |= HPDF_Dict_AddNumber(cid, "DW", dw);
+        if (identity) {
+            st |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+        } else {
+            size_t n = (size_t)max_cid + 1;
+            unsigned char *map = xcalloc(n, 2);
+            for (size_t i = 0; i < f->n_pairs; i++) {
+                uint32_t ci = f->pairs[i].cid, ng = sr.new_gid[i];
+                map[2 * ci] = (unsigned char)(ng >> 8);
+                map[2 * ci + 1] = (unsigned char)ng;
+            }
+            HPDF_Dict ms = HPDF_DictStream_New(c->doc->mmgr, c->doc->xref);
+            bool put = ms && pdf_stream_put(c, ms, map, 2 * n);
+            free(map);
+            if (!put) {
+                pdf_fail(c, "create the CIDToGIDMap of %s", fam);
+                goto out;
+            }
+            st |= HPDF_Dict_Add(cid, "CIDToGIDMap", ms);
+        }
+        /* /W goes out raw from the write hook: it can outgrow libharu's
+         * array limit (32767 items) and costs an object per number. */
+        cid->attr = f;
+        cid->write_fn = write_w_array;
+        pdf_hash_update(&c->id_hash, f->w_text.data ? f->w_text.data : "", f->w_text.len);
+    } else if (sysinfo && !cid) {
+        HPDF_Dict_Free(sysinfo);
+    }
+    if (!cid || !sysinfo || st != HPDF_OK) {
+        pdf_fail(c, "create the CID font of %s", fam);
+        goto out;
+    }
+
+    /* ToUnicode */
+    build_tounicode(&tu, fs, f, order);
+    HPDF_Dict tus = HPDF_DictStream_New(c->doc->mmgr, c->doc->xref);
+    if (!tus || !pdf_stream_put(c, tus, tu.data, tu.len)) {
+        pdf_fail(c, "create the ToUnicode CMap of %s", fam);
+        goto out;
+    }
+
+    /* Type0 */
+    HPDF_Dict t0 = new_dict(c);
+    HPDF_Array desc_fonts = HPDF_Array_New(c->doc->mmgr);
+    if (t0 && desc_fonts) {
+        st |= HPDF_Dict_AddName(t0, "Type", "Font");
+        st |= HPDF_Dict_AddName(t0, "Subtype", "Type0");
+        st |= HPDF_Dict_AddName(t0, "BaseFont", base);
+        st |= HPDF_Dict_AddName(t0, "Encoding", "Identity-H");
+        st |= HPDF_Dict_Add(t0, "DescendantFonts", desc_fonts);
+        st |= HPDF_Array_Add(desc_fonts, cid);
+        st |= HPDF_Dict_Add(t0, "ToUnicode", tus);
+    } else if (desc_fonts && !t0) {
+        HPDF_Array_Free(desc_fonts);
+    }
+    if (!t0 || !desc_fonts || st != HPDF_OK || !pdf_hpdf_ok(c)) {
+        pdf_fail(c, "create the Type0 font of %s", fam);
+        goto out;
+    }
+    f->type0 = t0;
+    ok = true;
+out:
+    buf_free(&tu);
+    free(order);
+    free(sr.new_gid);
+    hb_blob_destroy(sr.blob);
+    return ok;
+}
+
+bool pdf_fontset_embed(pdf_fontset *fs, pdf_ctx *c) {
+    for (size_t i = 0; i < fs->n_fonts; i++)
+        if (!embed_font(fs, &fs->fonts[i], c)) return false;
+    return true;
+}

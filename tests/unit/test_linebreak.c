@@ -1,0 +1,204 @@
+/* Line-breaking rules on real shaped text (LXGW WenKai at 10 pt, so one Han
+ * character is exactly 10 pt wide and measures are counted in characters). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "font/font.h"
+#include "layout/linebreak.h"
+#include "shape/shape.h"
+#include "util/utf8.h"
+
+static const font_face *face;
+static shaper *sh;
+
+typedef struct {
+    shape_result sr;
+    lb_item *items;
+    lb_line *lines;
+    size_t n_lines, cap;
+    lb_params p;
+    const char *text;
+} broken;
+
+static void brk(broken *b, const char *text, double chars, double indent_chars) {
+    memset(b, 0, sizeof *b);
+    b->text = text;
+    const font_face *chain[1] = {face};
+    shape_text(sh, chain, 1, text, strlen(text), 10, &b->sr);
+    b->items = calloc(b->sr.n_items + 1, sizeof(lb_item));
+    b->p = (lb_params){.size = 10, .measure = chars * 10, .first_indent = indent_chars * 10,
+                       .han_latin_gap = 2.5};
+    lb_prepare(&b->sr, text, &b->p, b->items);
+    b->n_lines = lb_break(b->items, b->sr.n_items, &b->p, &b->lines, &b->cap);
+}
+
+static void done(broken *b) {
+    shape_result_free(&b->sr);
+    free(b->items);
+    free(b->lines);
+}
+
+/* The text of line i, into out. */
+static const char *line_text(const broken *b, size_t i, char *out, size_t size) {
+    const lb_line *l = &b->lines[i];
+    size_t s = b->sr.items[l->start].start;
+    size_t e = b->sr.items[l->end - 1].start + b->sr.items[l->end - 1].len;
+    snprintf(out, size, "%.*s", (int)(e - s), b->text + s);
+    return out;
+}
+
+static void test_han_breaks_anywhere(void) {
+    broken b;
+    char t[256];
+    brk(&b, "法治政府建设年度报告法治政府", 5, 0);
+    CHECK(b.n_lines == 3);
+    CHECK_STR(line_text(&b, 0, t, sizeof t), "法治政府建");
+    CHECK_STR(line_text(&b, 1, t, sizeof t), "设年度报告");
+    CHECK_STR(line_text(&b, 2, t, sizeof t), "法治政府");
+    done(&b);
+}
+
+static void test_no_comma_at_line_start(void) {
+    /* The second comma arrives exactly at the start of line 2: it is squeezed
+     * onto line 1 by compressing the first comma (先挤进). */
+    broken b;
+    char t[256];
+    double x[16], w;
+    brk(&b, "法治，政府建，设年度", 6, 0);
+    CHECK_STR(line_text(&b, 0, t, sizeof t), "法治，政府建，");
+    CHECK(b.lines[0].squeezed);
+    lb_position(b.items, &b.lines[0], &b.p, true, x, &w);
+    CHECK(w <= 60 + 1e-6 && w > 60 - 0.01);
+    done(&b);
+    /* Nothing on the line can give way: a character is pushed down (后推出). */
+    brk(&b, "法治政府建，设年度", 5, 0);
+    CHECK_STR(line_text(&b, 0, t, sizeof t), "法治政府");
+    CHECK_STR(line_text(&b, 1, t, sizeof t), "建，设年度");
+    CHECK(b.lines[0].pushed);
+    lb_position(b.items, &b.lines[0], &b.p, true, x, &w);
+    CHECK(w > 50 - 0.01 && w < 50 + 0.01);
+    done(&b);
+    /* Two marks arrive: a character is pushed down with them. */
+    brk(&b, "法治政府建。”设年度", 5, 0);
+    CHECK_STR(line_text(&b, 0, t, sizeof t), "法治政府");
+    CHECK_STR(line_text(&b, 1, t, sizeof t), "建。”设年度");
+    done(&b);
+}
+
+static void test_no_opening_at_line_end(void) {
+    broken b;
+    char t[256];
+    brk(&b, "法治政府《建设年度》", 5, 0);
+    CHECK_STR(line_text(&b, 0, t, sizeof t), "法治政府");
+    CHECK_STR(line_text(&b, 1, t, sizeof t), "《建设年度》");
+    done(&b);
+}
+
+static void test_numbers_never_split(void) {
+    broken b;
+    char t[256];
+    brk(&b, "满意率达99.65%以上", 6, 0);
+    for (size_t i = 0; i < b.n_lines; i++) {
+        line_text(&b, i, t, sizeof t);
+        CHECK(strstr(t, "99.65%") || !strstr(t, "99"));
+    }
+    done(&b);
+    brk(&b, "规划2021-2025年实施", 8, 0);
+    CHECK(b.n_lines == 2);
+    bool whole = false;
+    for (size_t i = 0; i < b.n_lines; i++) whole |= strstr(line_text(&b, i, t, sizeof t), "2021-2025") != NULL;
+    CHECK(whole);
+    done(&b);
+}
+
+static void test_dashes_never_split(void) {
+    broken b;
+    char t[256];
+    brk(&b, "法治政府——建设", 5, 0);
+    CHECK_STR(line_text(&b, 0, t, sizeof t), "法治政府");
+    CHECK_STR(line_text(&b, 1, t, sizeof t), "——建设");
+    done(&b);
+    /* —— moves down whole; the last line keeps two characters (no 孤字). */
+    brk(&b, "法治政——府建设", 4, 0);
+    CHECK(b.n_lines == 3);
+    CHECK_STR(line_text(&b, 0, t, sizeof t), "法治政");
+    CHECK_STR(line_text(&b, 1, t, sizeof t), "——府");
+    CHECK_STR(line_text(&b, 2, t, sizeof t), "建设");
+    done(&b);
+}
+
+static void test_long_unbreakable_run(void) {
+    broken b;
+    brk(&b, "https://example.org/a/very/long/path/without/any/break/opportunity", 5, 0);
+    CHECK(b.n_lines > 1);
+    size_t covered = 0;
+    for (size_t i = 0; i < b.n_lines; i++) covered += b.lines[i].end - b.lines[i].start;
+    CHECK(covered == b.sr.n_items);
+    done(&b);
+}
+
+static void test_only_punctuation(void) {
+    broken b;
+    brk(&b, "，。、；：！？，。、；：！？，。、；：！？", 4, 0);
+    size_t covered = 0;
+    for (size_t i = 0; i < b.n_lines; i++) covered += b.lines[i].end - b.lines[i].start;
+    CHECK(covered == b.sr.n_items);
+    CHECK(b.n_lines >= 1);
+    done(&b);
+}
+
+static void test_justified_lines_flush(void) {
+    broken b;
+    brk(&b, "全县共有497个事项可“即来即办”，2489事项可通过一体化平台“网上办”“就近办”，2712个事项可实现“一次办”。", 12, 2);
+    double x[128], w;
+    for (size_t i = 0; i + 1 < b.n_lines; i++) {
+        lb_position(b.items, &b.lines[i], &b.p, true, x, &w);
+        CHECK(w > 120 - 0.01 && w < 120 + 0.01);
+    }
+    lb_position(b.items, &b.lines[b.n_lines - 1], &b.p, false, x, &w);
+    CHECK(w <= 120 + 0.01);
+    done(&b);
+}
+
+static void test_no_lonely_last_character(void) {
+    broken b;
+    char t[256];
+    brk(&b, "法治政府建设年度报告法", 5, 0);
+    CHECK(b.n_lines == 3);
+    CHECK_STR(line_text(&b, 2, t, sizeof t), "告法");
+    done(&b);
+}
+
+static void test_adjacent_punctuation_compressed(void) {
+    broken b;
+    brk(&b, "建设。”年度", 10, 0);
+    /* 。 loses its blank half before ”: the pair takes 1.5 em. */
+    CHECK(b.items[2].adv < 6 && b.items[2].adv > 4);
+    done(&b);
+}
+
+int main(void) {
+    diag_list *d = diag_list_new();
+    font_lib *lib = font_lib_load("fonts/fonts.json", d);
+    diag_print(d, stderr);
+    CHECK(lib != NULL);
+    if (!lib) return CHECK_DONE();
+    face = font_lib_find(lib, "LXGW WenKai");
+    CHECK(face != NULL);
+    sh = shaper_new();
+    test_han_breaks_anywhere();
+    test_no_comma_at_line_start();
+    test_no_opening_at_line_end();
+    test_numbers_never_split();
+    test_dashes_never_split();
+    test_long_unbreakable_run();
+    test_only_punctuation();
+    test_justified_lines_flush();
+    test_no_lonely_last_character();
+    test_adjacent_punctuation_compressed();
+    shaper_free(sh);
+    font_lib_free(lib);
+    diag_list_free(d);
+    return CHECK_DONE();
+}
