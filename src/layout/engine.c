@@ -8,42 +8,9 @@
 #include "../util/buf.h"
 #include "../util/utf8.h"
 #include "../util/xalloc.h"
+#include "engine_internal.h"
 #include "linebreak.h"
 
-#define MAX_CHAIN 8
-/* Where the baseline sits in a line box of one em: CJK faces draw their
- * ideographic em box from 0.88 em above the baseline to 0.12 em below. */
-#define ASCENT 0.88
-
-typedef struct page_caps {
-    size_t glyphs, rules, rects;
-} page_caps;
-
-struct layout_engine {
-    const tmpl *t;
-    const char *source;
-    diag_list *d;
-    const font_face *chain[TMPL_STYLE_COUNT][MAX_CHAIN];
-    size_t n_chain[TMPL_STYLE_COUNT];
-    shaper *sh;
-    shape_result sr;
-    lb_item *items;
-    size_t cap_items;
-    lb_line *lines;
-    size_t cap_lines;
-    double *xs;
-    size_t cap_xs;
-
-    layout_doc *doc;
-    size_t cap_pages, cap_outline, cap_lines_out;
-    page_caps *caps;
-    buf pool;
-
-    double left, right, top, bottom; /* type area */
-    double y;                        /* top of the free space on the current page */
-    bool fresh;                      /* nothing placed on the current page yet */
-    bool failed;
-};
 
 static const font_face *const *style_chain(const layout_engine *e, tmpl_style_id s, size_t *n) {
     *n = e->n_chain[s];
@@ -120,7 +87,7 @@ void layout_doc_free(layout_doc *d) {
 
 /* ---- pages ---------------------------------------------------------------- */
 
-static void new_page(layout_engine *e) {
+void layout_new_page(layout_engine *e) {
     layout_doc *d = e->doc;
     size_t old = e->cap_pages;
     xgrow(&d->pages, &e->cap_pages, d->n_pages + 1, sizeof(layout_page));
@@ -134,14 +101,14 @@ static void new_page(layout_engine *e) {
     e->fresh = true;
 }
 
-static layout_page *cur_page(layout_engine *e) {
-    if (e->doc->n_pages == 0) new_page(e);
+layout_page *layout_cur_page(layout_engine *e) {
+    if (e->doc->n_pages == 0) layout_new_page(e);
     return &e->doc->pages[e->doc->n_pages - 1];
 }
 
-static void add_rule(layout_engine *e, double x0, double y0, double x1, double y1, double w,
+void layout_push_rule(layout_engine *e, double x0, double y0, double x1, double y1, double w,
                      uint32_t color) {
-    layout_page *pg = cur_page(e);
+    layout_page *pg = layout_cur_page(e);
     page_caps *c = &e->caps[e->doc->n_pages - 1];
     xgrow(&pg->rules, &c->rules, pg->n_rules + 1, sizeof(layout_rule));
     pg->rules[pg->n_rules++] = (layout_rule){x0, y0, x1, y1, w, color};
@@ -149,29 +116,21 @@ static void add_rule(layout_engine *e, double x0, double y0, double x1, double y
 
 /* Moves to a new page unless h fits below the cursor (or the page is empty,
  * where nothing would be gained). */
-static void need(layout_engine *e, double h) {
-    cur_page(e);
-    if (!e->fresh && e->y - h < e->bottom - 1e-6) new_page(e);
+void layout_need(layout_engine *e, double h) {
+    layout_cur_page(e);
+    if (!e->fresh && e->y - h < e->bottom - 1e-6) layout_new_page(e);
 }
 
-static void space(layout_engine *e, double h) {
-    cur_page(e);
+void layout_space(layout_engine *e, double h) {
+    layout_cur_page(e);
     if (!e->fresh) e->y -= h;
 }
 
 /* ---- text ----------------------------------------------------------------- */
 
-typedef struct run {
-    tmpl_style_id style;
-    const tmpl_style *st;
-    lb_params p;
-    uint32_t pool_base; /* where the text starts in the text pool */
-    size_t n_items, n_lines;
-} run;
-
 /* Shapes and breaks text for a measure; results live in e->sr, e->items and
  * e->lines until the next call. */
-static void prepare(layout_engine *e, run *r, tmpl_style_id style, const char *text, size_t len,
+void layout_prepare(layout_engine *e, run *r, tmpl_style_id style, const char *text, size_t len,
                     double measure, const char *path, bool indent) {
     const tmpl_style *st = &e->t->styles[style];
     size_t nc;
@@ -201,11 +160,11 @@ static void prepare(layout_engine *e, run *r, tmpl_style_id style, const char *t
     r->n_lines = lb_break(e->items, r->n_items, &r->p, &e->lines, &e->cap_lines);
 }
 
-static double pitch_of(const tmpl_style *st) { return st->size * st->leading; }
+double layout_pitch(const tmpl_style *st) { return st->size * st->leading; }
 
 /* Places line li of the prepared run with its left edge at x and its line
  * box top at top. */
-static void place_line(layout_engine *e, const run *r, size_t li, double x, double top,
+void layout_place_line(layout_engine *e, const run *r, size_t li, double x, double top,
                        tmpl_align align, bool last) {
     const lb_line *ln = &e->lines[li];
     const tmpl_style *st = r->st;
@@ -217,10 +176,10 @@ static void place_line(layout_engine *e, const run *r, size_t li, double x, doub
     double off = 0;
     if (align == TMPL_CENTER) off = (r->p.measure - width) / 2;
     else if (align == TMPL_RIGHT) off = r->p.measure - width;
-    double pitch = pitch_of(st);
+    double pitch = layout_pitch(st);
     double baseline = top - (pitch - st->size) / 2 - st->size * ASCENT;
 
-    layout_page *pg = cur_page(e);
+    layout_page *pg = layout_cur_page(e);
     page_caps *c = &e->caps[e->doc->n_pages - 1];
     size_t ng = 0;
     for (size_t k = ln->start; k < ln->end; k++) ng += e->sr.items[k].n_glyphs;
@@ -266,7 +225,7 @@ static void place_line(layout_engine *e, const run *r, size_t li, double x, doub
 }
 
 double layout_line_height(const layout_engine *e, tmpl_style_id style) {
-    return pitch_of(&e->t->styles[style]);
+    return layout_pitch(&e->t->styles[style]);
 }
 
 static void add_outline(layout_engine *e, const char *text, size_t len, int level, double y) {
@@ -286,14 +245,14 @@ void layout_text(layout_engine *e, tmpl_style_id style, const char *text, size_t
                  const char *path, int outline_level, double keep_after) {
     const tmpl_style *st = &e->t->styles[style];
     run r;
-    prepare(e, &r, style, text, len, e->right - e->left, path, true);
+    layout_prepare(e, &r, style, text, len, e->right - e->left, path, true);
     if (r.n_lines == 0) return;
-    double pitch = pitch_of(st);
-    cur_page(e);
-    space(e, st->space_before);
+    double pitch = layout_pitch(st);
+    layout_cur_page(e);
+    layout_space(e, st->space_before);
     if (outline_level > 0) {
         /* A heading stays with the first lines of what follows. */
-        need(e, (double)r.n_lines * pitch + st->space_after + keep_after);
+        layout_need(e, (double)r.n_lines * pitch + st->space_after + keep_after);
         add_outline(e, text, len, outline_level, e->y);
     }
     size_t j = 0, n = r.n_lines;
@@ -301,7 +260,7 @@ void layout_text(layout_engine *e, tmpl_style_id style, const char *text, size_t
         size_t k = lines_fit(e, pitch);
         if (k == 0) {
             if (!e->fresh) {
-                new_page(e);
+                layout_new_page(e);
                 continue;
             }
             k = 1; /* a line taller than the page: place it anyway */
@@ -312,142 +271,27 @@ void layout_text(layout_engine *e, tmpl_style_id style, const char *text, size_t
              * (widow). */
             if (n - j - take == 1 && take >= 2) take--;
             if (j == 0 && take == 1 && !e->fresh) {
-                new_page(e);
+                layout_new_page(e);
                 continue;
             }
         }
         for (size_t q = 0; q < take; q++, j++) {
-            place_line(e, &r, j, e->left, e->y, st->align, j + 1 == n);
+            layout_place_line(e, &r, j, e->left, e->y, st->align, j + 1 == n);
             e->y -= pitch;
         }
-        if (j < n) new_page(e);
+        if (j < n) layout_new_page(e);
     }
     e->y -= st->space_after;
 }
 
 void layout_add_rule(layout_engine *e, double space_before, double space_after) {
-    cur_page(e);
-    space(e, space_before);
-    need(e, e->t->rule_width);
+    layout_cur_page(e);
+    layout_space(e, space_before);
+    layout_need(e, e->t->rule_width);
     double y = e->y - e->t->rule_width / 2;
-    add_rule(e, e->left, y, e->right, y, e->t->rule_width, e->t->rule_color);
+    layout_push_rule(e, e->left, y, e->right, y, e->t->rule_width, e->t->rule_color);
     e->y -= e->t->rule_width + space_after;
     e->fresh = false;
-}
-
-/* ---- tables --------------------------------------------------------------- */
-
-#define CELL_PAD_X 4.0
-#define CELL_PAD_Y 3.0
-#define RULE_THICK 1.0
-#define RULE_THIN 0.5
-
-static double cell_lines(layout_engine *e, tmpl_style_id style, const char *text, double w,
-                         const char *path, run *r) {
-    prepare(e, r, style, text, strlen(text), w, path, false);
-    return (double)(r->n_lines ? r->n_lines : 1);
-}
-
-static double row_height(layout_engine *e, const layout_table *t, const layout_table_row *row,
-                         tmpl_style_id style, const double *colw) {
-    double h = 0;
-    size_t nc = row->group ? 1 : t->n_cols;
-    /* Measuring shapes the cells once more when they are placed; the text
-     * pool keeps only the placed copy. */
-    size_t pool_len = e->pool.len;
-    for (size_t c = 0; c < nc; c++) {
-        run r;
-        double w = row->group ? (e->right - e->left) : colw[c];
-        double lines = cell_lines(e, style, row->cells[c].text, w - 2 * CELL_PAD_X,
-                                  row->cells[c].path, &r);
-        double ch = lines * pitch_of(&e->t->styles[style]);
-        if (ch > h) h = ch;
-    }
-    e->pool.len = pool_len;
-    return h + 2 * CELL_PAD_Y;
-}
-
-static void place_row(layout_engine *e, const layout_table *t, const layout_table_row *row,
-                      tmpl_style_id style, const double *colx, const double *colw) {
-    size_t nc = row->group ? 1 : t->n_cols;
-    const tmpl_style *st = &e->t->styles[style];
-    double pitch = pitch_of(st);
-    for (size_t c = 0; c < nc; c++) {
-        run r;
-        double w = row->group ? (e->right - e->left) : colw[c];
-        double x = row->group ? e->left : colx[c];
-        cell_lines(e, style, row->cells[c].text, w - 2 * CELL_PAD_X, row->cells[c].path, &r);
-        tmpl_align al = row->group ? st->align : (style == TMPL_STYLE_TABLE_HEADER
-                                                      ? TMPL_CENTER
-                                                      : t->align[c]);
-        if (al == TMPL_JUSTIFY) al = TMPL_LEFT;
-        for (size_t li = 0; li < r.n_lines; li++)
-            place_line(e, &r, li, x + CELL_PAD_X, e->y - CELL_PAD_Y - (double)li * pitch, al,
-                       li + 1 == r.n_lines);
-    }
-}
-
-void layout_table_add(layout_engine *e, const layout_table *t) {
-    double total = e->right - e->left;
-    double *colx = xcalloc(t->n_cols + 1, sizeof(double));
-    double *colw = xcalloc(t->n_cols + 1, sizeof(double));
-    double x = e->left;
-    for (size_t c = 0; c < t->n_cols; c++) {
-        colx[c] = x;
-        colw[c] = t->widths[c] * total;
-        x += colw[c];
-    }
-    layout_table_cell *hc = xcalloc(t->n_cols, sizeof(layout_table_cell));
-    for (size_t c = 0; c < t->n_cols; c++) hc[c].text = t->header[c];
-    layout_table_row header = {hc, false};
-    const tmpl_style *cell_st = &e->t->styles[TMPL_STYLE_TABLE_CELL];
-
-    cur_page(e);
-    space(e, cell_st->space_before);
-    if (t->caption) {
-        layout_text(e, TMPL_STYLE_TABLE_GROUP, t->caption, strlen(t->caption), "$.indicators", 0,
-                    0);
-    }
-    double hh = row_height(e, t, &header, TMPL_STYLE_TABLE_HEADER, colw);
-    bool open = false; /* a table segment is open on the current page */
-    for (size_t i = 0; i < t->n_rows; i++) {
-        const layout_table_row *row = &t->rows[i];
-        tmpl_style_id rs = row->group ? TMPL_STYLE_TABLE_GROUP : TMPL_STYLE_TABLE_CELL;
-        double rh = row_height(e, t, row, rs, colw);
-        /* A group row is kept with the row after it. */
-        double keep = rh;
-        if (row->group && i + 1 < t->n_rows)
-            keep += row_height(e, t, &t->rows[i + 1],
-                               t->rows[i + 1].group ? TMPL_STYLE_TABLE_GROUP : TMPL_STYLE_TABLE_CELL,
-                               colw);
-        if (open && e->y - keep - RULE_THICK < e->bottom - 1e-6) {
-            add_rule(e, e->left, e->y - RULE_THICK / 2, e->right, e->y - RULE_THICK / 2,
-                     RULE_THICK, 0);
-            new_page(e);
-            open = false;
-        }
-        if (!open) {
-            need(e, RULE_THICK + hh + RULE_THIN + keep);
-            add_rule(e, e->left, e->y - RULE_THICK / 2, e->right, e->y - RULE_THICK / 2, RULE_THICK,
-                     0);
-            e->y -= RULE_THICK;
-            place_row(e, t, &header, TMPL_STYLE_TABLE_HEADER, colx, colw);
-            e->y -= hh;
-            add_rule(e, e->left, e->y - RULE_THIN / 2, e->right, e->y - RULE_THIN / 2, RULE_THIN, 0);
-            e->y -= RULE_THIN;
-            open = true;
-        }
-        place_row(e, t, row, rs, colx, colw);
-        e->y -= rh;
-    }
-    if (open) {
-        add_rule(e, e->left, e->y - RULE_THICK / 2, e->right, e->y - RULE_THICK / 2, RULE_THICK, 0);
-        e->y -= RULE_THICK;
-    }
-    e->y -= cell_st->space_after;
-    free(hc);
-    free(colx);
-    free(colw);
 }
 
 /* ---- finishing ------------------------------------------------------------ */
@@ -467,7 +311,7 @@ static void replace_all(buf *out, const char *s, const char *key, const char *va
 }
 
 layout_doc *layout_finish(layout_engine *e) {
-    cur_page(e);
+    layout_cur_page(e);
     layout_doc *d = e->doc;
     const tmpl *t = e->t;
     if (t->footer) {
@@ -482,15 +326,15 @@ layout_doc *layout_finish(layout_engine *e) {
             replace_all(&a, t->footer, "{{page}}", num);
             replace_all(&b, a.data ? a.data : "", "{{pages}}", pages);
             run r;
-            prepare(e, &r, TMPL_STYLE_FOOTER, b.data ? b.data : "", b.len, e->right - e->left,
+            layout_prepare(e, &r, TMPL_STYLE_FOOTER, b.data ? b.data : "", b.len, e->right - e->left,
                     "$.footer.text", false);
             /* Footers belong to page p, whatever page the flow ended on. */
             size_t keep = d->n_pages;
             d->n_pages = p + 1;
-            double pitch = pitch_of(st);
+            double pitch = layout_pitch(st);
             double top = e->bottom - t->footer_offset + (pitch - st->size) / 2 + st->size * ASCENT;
             for (size_t li = 0; li < r.n_lines; li++)
-                place_line(e, &r, li, e->left, top - (double)li * pitch, st->align, true);
+                layout_place_line(e, &r, li, e->left, top - (double)li * pitch, st->align, true);
             d->n_pages = keep;
             buf_free(&a);
             buf_free(&b);

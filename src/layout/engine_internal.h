@@ -1,0 +1,74 @@
+/* What the layout stage's files share: the engine's state and the page-flow
+ * primitives. Internal to src/layout/. */
+#ifndef BRIEFING_LAYOUT_ENGINE_INTERNAL_H
+#define BRIEFING_LAYOUT_ENGINE_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "../shape/shape.h"
+#include "../util/buf.h"
+#include "engine.h"
+#include "linebreak.h"
+
+#define MAX_CHAIN 8
+/* Where the baseline sits in a line box of one em: CJK faces draw their
+ * ideographic em box from 0.88 em above the baseline to 0.12 em below. */
+#define ASCENT 0.88
+
+typedef struct page_caps {
+    size_t glyphs, rules, rects;
+} page_caps;
+
+struct layout_engine {
+    const tmpl *t;
+    const char *source;
+    diag_list *d;
+    const font_face *chain[TMPL_STYLE_COUNT][MAX_CHAIN];
+    size_t n_chain[TMPL_STYLE_COUNT];
+    shaper *sh;
+    shape_result sr;
+    lb_item *items;
+    size_t cap_items;
+    lb_line *lines;
+    size_t cap_lines;
+    double *xs;
+    size_t cap_xs;
+
+    layout_doc *doc;
+    size_t cap_pages, cap_outline, cap_lines_out;
+    page_caps *caps;
+    buf pool;
+
+    double left, right, top, bottom; /* type area */
+    double y;                        /* top of the free space on the current page */
+    bool fresh;                      /* nothing placed on the current page yet */
+    bool failed;
+};
+
+typedef struct run {
+    tmpl_style_id style;
+    const tmpl_style *st;
+    lb_params p;
+    uint32_t pool_base; /* where the text starts in the text pool */
+    size_t n_items, n_lines;
+} run;
+
+void layout_new_page(layout_engine *e);
+layout_page *layout_cur_page(layout_engine *e);
+void layout_push_rule(layout_engine *e, double x0, double y0, double x1, double y1, double w,
+                      uint32_t color);
+/* Moves to a new page unless h fits below the cursor (or the page is empty). */
+void layout_need(layout_engine *e, double h);
+/* Vertical space, dropped at the top of a page. */
+void layout_space(layout_engine *e, double h);
+/* Shapes and breaks text for a measure; results live in e->sr, e->items and
+ * e->lines until the next call. */
+void layout_prepare(layout_engine *e, run *r, tmpl_style_id style, const char *text, size_t len,
+                    double measure, const char *path, bool indent);
+double layout_pitch(const tmpl_style *st);
+/* Places line li of the prepared run with its left edge at x and its line
+ * box top at top. */
+void layout_place_line(layout_engine *e, const run *r, size_t li, double x, double top,
+                       tmpl_align align, bool last);
+
+#endif
