@@ -10,6 +10,7 @@
 #include "../util/xalloc.h"
 #include "engine_internal.h"
 #include "linebreak.h"
+#include "punct.h"
 
 
 static const font_face *const *style_chain(const layout_engine *e, tmpl_style_id s, size_t *n) {
@@ -66,6 +67,7 @@ void layout_engine_free(layout_engine *e) {
     free(e->xs);
     free(e->caps);
     buf_free(&e->pool);
+    buf_free(&e->scratch);
     layout_doc_free(e->doc);
     free(e);
 }
@@ -137,7 +139,14 @@ void layout_prepare(layout_engine *e, run *r, tmpl_style_id style, const char *t
     const font_face *const *chain = style_chain(e, style, &nc);
     r->style = style;
     r->st = st;
+    if (e->t->fullwidth_punct) {
+        e->scratch.len = 0;
+        punct_fullwidth(text, len, &e->scratch);
+        text = e->scratch.data ? e->scratch.data : "";
+        len = e->scratch.len;
+    }
     r->pool_base = (uint32_t)e->pool.len;
+    r->text_len = len;
     buf_append(&e->pool, text, len);
     shape_text(e->sh, chain, nc, text, len, st->size, &e->sr);
     for (size_t i = 0; i < e->sr.n_items; i++) {
@@ -253,7 +262,7 @@ void layout_text(layout_engine *e, tmpl_style_id style, const char *text, size_t
     if (outline_level > 0) {
         /* A heading stays with the first lines of what follows. */
         layout_need(e, (double)r.n_lines * pitch + st->space_after + keep_after);
-        add_outline(e, text, len, outline_level, e->y);
+        add_outline(e, e->pool.data + r.pool_base, r.text_len, outline_level, e->y);
     }
     size_t j = 0, n = r.n_lines;
     while (j < n) {

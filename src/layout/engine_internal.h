@@ -38,6 +38,7 @@ struct layout_engine {
     size_t cap_pages, cap_outline, cap_lines_out;
     page_caps *caps;
     buf pool;
+    buf scratch; /* text after punctuation conversion */
 
     double left, right, top, bottom; /* type area */
     double y;                        /* top of the free space on the current page */
@@ -50,6 +51,7 @@ typedef struct run {
     const tmpl_style *st;
     lb_params p;
     uint32_t pool_base; /* where the text starts in the text pool */
+    size_t text_len;    /* its length there (after punctuation conversion) */
     size_t n_items, n_lines;
 } run;
 

@@ -27,6 +27,10 @@ static bool finite_in(double v, double lo, double hi) { return isfinite(v) && v 
 
 static bool validate(const layout_doc *doc, const pdf_info *info, diag_list *d) {
     const double big = 1e6;
+    if (doc->n_pages == 0) {
+        diag_add(d, DIAG_ERROR, NULL, NULL, "pdf: the document has no pages");
+        return false;
+    }
     for (size_t p = 0; p < doc->n_pages; p++) {
         const layout_page *pg = &doc->pages[p];
         /* libharu accepts 3 to 14400 points */
@@ -136,6 +140,8 @@ static bool write_page(pdf_ctx *c, pdf_fontset *fs, const layout_page *pg, size_
 
     content->len = 0;
     pdf_content_page(content, fs, pg, refs);
+    double size[2] = {pg->width, pg->height};
+    pdf_hash_update(&c->id_hash, size, sizeof size);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
     return pdf_stream_put(c, attr->contents, content->data, content->len);
 }

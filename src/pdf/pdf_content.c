@@ -35,6 +35,7 @@ typedef struct text_state {
     int64_t fill, stroke; /* 0xRRGGBB or -1 */
     int render;           /* Tr */
     double line_width;    /* -1: unknown */
+    bool round_join;
 } text_state;
 
 static bool same_run(const layout_glyph *a, const pdf_glyph_ref *ra, const layout_glyph *b,
@@ -71,6 +72,11 @@ static void put_run(buf *b, const pdf_fontset *fs, const layout_glyph *g,
         if (ts->render != 2) {
             buf_puts(b, "2 Tr\n");
             ts->render = 2;
+        }
+        if (!ts->round_join) {
+            /* miter joins would spike at the sharp corners of brush strokes */
+            buf_puts(b, "1 j\n");
+            ts->round_join = true;
         }
         double lw = size * 0.03;
         if (ts->line_width != lw) {
@@ -145,7 +151,7 @@ void pdf_content_page(buf *b, const pdf_fontset *fs, const layout_page *pg,
         put_num(b, r->y1, POS_DECIMALS);
         buf_puts(b, "l S\n");
     }
-    text_state ts = {-1, -1, fill, stroke, 0, lw};
+    text_state ts = {-1, -1, fill, stroke, 0, lw, false};
     size_t i = 0;
     while (i < pg->n_glyphs) {
         size_t j = i + 1;

@@ -345,10 +345,12 @@ tmpl *tmpl_parse(const char *json, size_t len, const char *source, diag_list *d)
         t->rule_width = length(&c, v, "$.rule", "width", t->rule_width, 20);
     }
     t->han_latin_gap = 0.25;
+    t->fullwidth_punct = true;
     if ((v = member(&c, root, "$", "typography", false)) && want_object(&c, v, "$.typography")) {
-        static const char *const tk[] = {"han_latin_gap", NULL};
+        static const char *const tk[] = {"han_latin_gap", "fullwidth_punct", NULL};
         check_keys(&c, v, "$.typography", tk);
         t->han_latin_gap = number(&c, v, "$.typography", "han_latin_gap", 0.25, 0, 0.5, false);
+        t->fullwidth_punct = boolean(&c, v, "$.typography", "fullwidth_punct", true);
     }
     t->footer_offset = 20;
     if ((v = member(&c, root, "$", "footer", false)) && want_object(&c, v, "$.footer")) {

@@ -72,6 +72,7 @@ typedef struct tmpl {
     uint32_t rule_color;
     double rule_width;
     double han_latin_gap;  /* em, spacing between Han and Latin/digits */
+    bool fullwidth_punct;  /* show ASCII , : ; ! ? ( ) in Chinese text full-width */
     char *footer;          /* footer text; {{page}} and {{pages}} are replaced */
     double footer_offset;  /* baseline distance below the type area, points */
     char *table_label_header, *table_value_header, *table_unit_header;

@@ -3,6 +3,7 @@
  * qpdf --check, mutool. The layout is built by hand. Runs from the
  * repository root (ctest's working directory). */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,6 +438,55 @@ static void test_large(const font_lib *lib) {
     builder_free(&b);
 }
 
+/* Documents written on several threads at once, sharing one font_lib, give
+ * the bytes a single thread gives: no global state anywhere on the path. */
+typedef struct thread_job {
+    const layout_doc *doc;
+    char *pdf;
+    size_t len;
+    int ok;
+} thread_job;
+
+static void *thread_write(void *arg) {
+    thread_job *j = arg;
+    diag_list *d = diag_list_new();
+    j->ok = 1;
+    for (int i = 0; i < 3 && j->ok; i++) {
+        free(j->pdf);
+        j->pdf = NULL;
+        j->ok = pdf_write(j->doc, &INFO, &j->pdf, &j->len, d);
+    }
+    diag_list_free(d);
+    return NULL;
+}
+
+static void test_threads(const font_lib *lib) {
+    builder b;
+    build_doc(&b, lib);
+    diag_list *d = diag_list_new();
+    char *ref = NULL;
+    size_t ref_len = 0;
+    CHECK(pdf_write(&b.doc, &INFO, &ref, &ref_len, d));
+    enum { N = 4 };
+    thread_job jobs[N];
+    pthread_t th[N];
+    int started[N];
+    for (int i = 0; i < N; i++) {
+        jobs[i] = (thread_job){&b.doc, NULL, 0, 0};
+        started[i] = pthread_create(&th[i], NULL, thread_write, &jobs[i]) == 0;
+    }
+    for (int i = 0; i < N; i++) {
+        if (started[i]) pthread_join(th[i], NULL);
+        CHECK(started[i] && jobs[i].ok);
+        CHECK(ref && jobs[i].pdf && jobs[i].len == ref_len &&
+              memcmp(jobs[i].pdf, ref, ref_len) == 0);
+        free(jobs[i].pdf);
+    }
+    free(ref);
+    diag_list_free(d);
+    builder_free(&b);
+}
+
 int main(void) {
     if (!mkdtemp(tmpdir)) {
         perror("mkdtemp");
@@ -448,6 +498,7 @@ int main(void) {
     if (lib) {
         test_document(lib);
         test_errors(lib);
+        test_threads(lib);
         test_large(lib);
     } else {
         diag_print(d, stderr);
