@@ -133,7 +133,9 @@ static bool subset_font(pdf_ctx *c, const pdf_font *f, subset_result *r) {
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop_tables / sizeof *drop_tables; i++)
         hb_set_add(drop, hb_tag_from_string(drop_tables[i], 4));
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    /* keep the .notdef outline: a character no font has is drawn as the
+     * font's box, visibly, rather than as nothing */
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
 
     /* The tag: six letters from a hash of the face name and the glyph set,
      * so the same glyphs always give the same name. */

@@ -97,6 +97,23 @@ static void expect_sections(const report_section *s, size_t n, buf *exp) {
     }
 }
 
+static size_t count_sections(const report_section *s, size_t n) {
+    size_t c = n;
+    for (size_t i = 0; i < n; i++) c += count_sections(s[i].sections, s[i].n_sections);
+    return c;
+}
+
+/* The value of "Key:" in pdfinfo's output, or "" (points into out). */
+static const char *info_field(char *out, const char *key) {
+    char *p = strstr(out, key);
+    if (!p) return "";
+    p += strlen(key);
+    while (*p == ' ') p++;
+    char *e = strchr(p, '\n');
+    if (e) *e = 0;
+    return p;
+}
+
 static bool prohibited_start(uint32_t cp) {
     if (cp < 128) return cp && strchr(",.;:!?)]}", (int)cp);
     switch (cp) {
@@ -214,6 +231,41 @@ int main(int argc, char **argv) {
     }
     CHECK(fonts > 0);
     CHECK(good == fonts);
+
+    /* Document info and one bookmark per heading. */
+    buf_free(&o);
+    buf_free(&e);
+    cmd = xasprintf("pdfinfo '%s'", pdf1);
+    CHECK(run(cmd, &o, &e) == 0);
+    free(cmd);
+    if (o.data) {
+        char *copy = xstrdup(o.data);
+        CHECK_STR(info_field(copy, "\nCreator:"), "briefing " BRIEFING_VERSION);
+        free(copy);
+        copy = xstrdup(o.data);
+        buf want;
+        buf_init(&want);
+        punct_fullwidth(r->title, strlen(r->title), &want);
+        CHECK(!strcmp(info_field(copy, "Title:"), r->title) || !strcmp(info_field(copy, "Title:"), want.data));
+        buf_free(&want);
+        free(copy);
+        if (r->issuer) {
+            copy = xstrdup(o.data);
+            CHECK_STR(info_field(copy, "\nAuthor:"), r->issuer);
+            free(copy);
+        }
+        copy = xstrdup(o.data);
+        CHECK(strstr(info_field(copy, "\nKeywords:"), r->region_name) != NULL);
+        free(copy);
+    }
+    buf_free(&o);
+    buf_free(&e);
+    cmd = xasprintf("mutool show '%s' outline", pdf1);
+    CHECK(run(cmd, &o, &e) == 0);
+    free(cmd);
+    size_t bookmarks = 0;
+    for (size_t i = 0; i < o.len; i++) bookmarks += o.data[i] == '\n';
+    CHECK(bookmarks == count_sections(r->sections, r->n_sections));
 
     /* Text: pdftotext must give back exactly the report's text. */
     buf_free(&o);

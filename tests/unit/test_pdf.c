@@ -225,7 +225,7 @@ static void test_document(const font_lib *lib) {
     CHECK(find_bytes(pdf, len, "/ID [ <", 7) != NULL);
     CHECK(find_bytes(pdf, len, "Haru", 4) == NULL);
 
-    char path[600], cmd[1400];
+    char path[256], cmd[2048];
     snprintf(path, sizeof path, "%s/doc.pdf", tmpdir);
     CHECK(save_file(path, pdf, len));
     char *o = NULL, *e = NULL;
@@ -274,6 +274,26 @@ static void test_document(const font_lib *lib) {
     CHECK_STR(e, "");
     free(o);
     free(e);
+
+    /* the operators and font objects, uncompressed by qpdf */
+    {
+        char qdf[256];
+        snprintf(qdf, sizeof qdf, "%s/qdf.pdf", tmpdir);
+        snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable '%s' '%s' && tr -d '\\000' <'%s'",
+                 path,
+                 qdf, qdf);
+        CHECK(run(cmd, &o, &e) == 0);
+        CHECK(strstr(o, "re f\n") && strstr(o, "l S\n") && strstr(o, "2 Tr\n") &&
+              strstr(o, "0 Tr\n") && strstr(o, "/BF0 12 Tf\n") && strstr(o, "/BF1 10 Tf\n"));
+        CHECK(strstr(o, "> -29.167 <") != NULL); /* 0.35 pt at 12 pt: a TJ adjustment */
+        CHECK(strstr(o, "<D842DFB7>") != NULL);  /* U+20BB7 as a surrogate pair */
+        /* 㮣 and 槩 share a glyph: two CIDs, so a CIDToGIDMap stream */
+        CHECK(strstr(o, "/CIDToGIDMap /Identity") && strstr(o, "/CIDToGIDMap 3") == NULL &&
+              strstr(o, "/CIDToGIDMap ") != strstr(o, "/CIDToGIDMap /Identity"));
+        CHECK(strstr(o, "/FontFile2") && strstr(o, "/Length1") && strstr(o, "/Encoding /Identity-H"));
+        free(o);
+        free(e);
+    }
 
     /* document info survives above U+FFFF */
     snprintf(cmd, sizeof cmd, "pdfinfo -enc UTF-8 '%s'", path);
@@ -357,6 +377,13 @@ static void test_errors(const font_lib *lib) {
     CHECK(diag_size(d) == 1 && strstr(diag_text_at(d, 0), "invalid date"));
     diag_clear(d);
 
+    size_t n_pages = b.doc.n_pages;
+    b.doc.n_pages = 0;
+    CHECK(!pdf_write(&b.doc, NULL, &pdf, &len, d));
+    CHECK(diag_size(d) == 1 && strcmp(diag_text_at(d, 0), "pdf: the document has no pages") == 0);
+    b.doc.n_pages = n_pages;
+    diag_clear(d);
+
     /* no info at all, no outline: still a valid, deterministic document */
     b.doc.n_outline = 0;
     CHECK(pdf_write(&b.doc, NULL, &pdf, &len, d));
@@ -411,7 +438,7 @@ static void test_large(const font_lib *lib) {
     printf("    4080 glyphs, 3 pages: %zu bytes, %.1f ms per pdf_write\n", len, ms);
     CHECK(diag_size(d) == 0);
     if (pdf) {
-        char path[600], cmd[1400];
+        char path[256], cmd[2048];
         snprintf(path, sizeof path, "%s/large.pdf", tmpdir);
         CHECK(save_file(path, pdf, len));
         char *o = NULL, *e = NULL;
