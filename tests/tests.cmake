@@ -18,3 +18,15 @@ foreach(in ${BRIEFING_INPUTS})
   add_test(NAME e2e.${name} COMMAND e2e $<TARGET_FILE:briefing> ${in} ${CMAKE_BINARY_DIR}/e2e-out
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 endforeach()
+
+# Typography rules on every input, witnessed by MuPDF (tests/e2e/stext_check.c).
+add_executable(stext_check ${CMAKE_SOURCE_DIR}/tests/e2e/stext_check.c ${CMAKE_SOURCE_DIR}/tests/unit/check.c)
+target_include_directories(stext_check PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
+target_link_libraries(stext_check PRIVATE briefing_lib)
+foreach(in ${BRIEFING_INPUTS})
+  get_filename_component(name ${in} NAME_WE)
+  add_test(NAME typography.${name}
+           COMMAND stext_check $<TARGET_FILE:briefing> ${in} ${CMAKE_SOURCE_DIR}/templates/briefing.json
+                   ${CMAKE_BINARY_DIR}/typography-out
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()

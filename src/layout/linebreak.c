@@ -215,9 +215,12 @@ double lb_position(const lb_item *it, const lb_line *ln, const lb_params *p, boo
     double extra = avail - natural;
     double shrink_total = 0;
     size_t gaps = 0;
-    for (size_t k = s; k < e; k++) shrink_total += it[k].shrink;
     size_t last = e;
     while (last > s + 1 && it[last - 1].cls == LB_SPACE) last--;
+    /* The final mark's blank half is already gone (end_trim): it has nothing
+     * left to give mid-line. */
+    size_t shrink_end = it[last - 1].end_trim > 0 ? last - 1 : last;
+    for (size_t k = s; k < shrink_end; k++) shrink_total += it[k].shrink;
     for (size_t k = s + 1; k < last; k++) gaps += stretchable(it, k - 1);
     double ratio = 0, stretch = 0;
     if (extra < -EPS && shrink_total > 0) ratio = fmin(1.0, -extra / shrink_total);
@@ -228,7 +231,7 @@ double lb_position(const lb_item *it, const lb_line *ln, const lb_params *p, boo
             pen += it[k].gap;
             if (stretch > 0 && k < last && stretchable(it, k - 1)) pen += stretch;
         }
-        double sh = it[k].shrink * ratio;
+        double sh = k < shrink_end ? it[k].shrink * ratio : 0;
         double lead = it[k].lead - (it[k].shrink_left ? sh : 0);
         x[k - s] = pen + lead;
         pen += it[k].adv - sh;

@@ -1,5 +1,6 @@
 /* Line-breaking rules on real shaped text (LXGW WenKai at 10 pt, so one Han
  * character is exactly 10 pt wide and measures are counted in characters). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,14 @@ static const char *line_text(const broken *b, size_t i, char *out, size_t size) 
     return out;
 }
 
+/* Where the ink area of a positioned line really ends: the last item's pen
+ * position plus its advance less its hanging blank. */
+static double real_edge(const broken *b, size_t li, const double *x) {
+    const lb_line *l = &b->lines[li];
+    size_t k = l->end - 1;
+    return x[k - l->start] - b->items[k].lead + b->items[k].adv - b->items[k].end_trim;
+}
+
 static void test_han_breaks_anywhere(void) {
     broken b;
     char t[256];
@@ -70,6 +79,7 @@ static void test_no_comma_at_line_start(void) {
     CHECK(b.lines[0].squeezed);
     lb_position(b.items, &b.lines[0], &b.p, true, x, &w);
     CHECK(w <= 60 + 1e-6 && w > 60 - 0.01);
+    CHECK(fabs(real_edge(&b, 0, x) - 60) < 0.01);
     done(&b);
     /* Nothing on the line can give way: a character is pushed down (后推出). */
     brk(&b, "法治政府建，设年度", 5, 0);
@@ -155,6 +165,7 @@ static void test_justified_lines_flush(void) {
     for (size_t i = 0; i + 1 < b.n_lines; i++) {
         lb_position(b.items, &b.lines[i], &b.p, true, x, &w);
         CHECK(w > 120 - 0.01 && w < 120 + 0.01);
+        CHECK(fabs(real_edge(&b, i, x) - 120) < 0.01);
     }
     lb_position(b.items, &b.lines[b.n_lines - 1], &b.p, false, x, &w);
     CHECK(w <= 120 + 0.01);
