@@ -96,6 +96,7 @@ void lb_prepare(const shape_result *sr, const char *text, const lb_params *p, lb
                     if (ink_l >= half - p->size * 0.08) {
                         it->shrink = half;
                         it->shrink_left = 1;
+                        it->start_trim = half;
                     }
                 } else if (ink_r <= si->advance - half + p->size * 0.08) {
                     it->end_trim = half;
@@ -117,7 +118,7 @@ void lb_prepare(const shape_result *sr, const char *text, const lb_params *p, lb
         } else if (a->cls == LB_OPEN && b->cls == LB_OPEN && b->shrink_left && b->shrink > 0) {
             b->adv -= b->shrink;
             b->lead = -b->shrink;
-            b->shrink = 0;
+            b->shrink = b->start_trim = 0;
         }
     }
     /* Spacing between Han and Latin letters or digits (never a character in
@@ -129,8 +130,11 @@ void lb_prepare(const shape_result *sr, const char *text, const lb_params *p, lb
     }
 }
 
-double lb_width(const lb_item *it, size_t s, size_t e) {
-    double w = 0;
+/* The leading blank an item loses when it starts a continuation line. */
+static double start_trim(const lb_item *it, size_t s, bool first) { return first ? 0 : it[s].start_trim; }
+
+double lb_width(const lb_item *it, size_t s, size_t e, bool first) {
+    double w = -start_trim(it, s, first);
     for (size_t k = s; k < e; k++) w += it[k].adv + (k > s ? it[k].gap : 0);
     /* Trailing spaces and the blank half of a final mark do not count. */
     size_t k = e;
@@ -159,7 +163,7 @@ size_t lb_break(const lb_item *it, size_t n, const lb_params *p, lb_line **out, 
         bool pushed = false, squeezed = false;
         size_t i = s;
         for (; i < n; i++) {
-            double wi = it[i].adv + (i > s ? it[i].gap : 0);
+            double wi = it[i].adv + (i > s ? it[i].gap : -start_trim(it, s, first));
             if (w + wi - it[i].end_trim <= avail + EPS || i == s) {
                 w += wi;
                 if (i + 1 == n || breakable(it, i)) best = i + 1;
@@ -170,7 +174,7 @@ size_t lb_break(const lb_item *it, size_t n, const lb_params *p, lb_line **out, 
              * that fails is a character pushed down (后推出). */
             if (no_start(it[i].cls) && (i + 1 == n || breakable(it, i))) {
                 double shrink = 0;
-                for (size_t k = s; k < i; k++) shrink += it[k].shrink;
+                for (size_t k = s + (start_trim(it, s, first) > 0); k < i; k++) shrink += it[k].shrink;
                 if (w + wi - it[i].end_trim - shrink <= avail + EPS) {
                     best = i + 1;
                     squeezed = true;
@@ -183,7 +187,7 @@ size_t lb_break(const lb_item *it, size_t n, const lb_params *p, lb_line **out, 
         if (i == n) best = n;
         if (best <= s) best = i > s ? i : s + 1; /* no opportunity: cut where it overflows */
         xgrow(out, cap, count + 1, sizeof(lb_line));
-        (*out)[count++] = (lb_line){s, best, indent, pushed, squeezed};
+        (*out)[count++] = (lb_line){s, best, indent, first, pushed, squeezed};
         s = skip_spaces(it, n, best);
         first = false;
     }
@@ -197,7 +201,7 @@ size_t lb_break(const lb_item *it, size_t n, const lb_params *p, lb_line **out, 
         if (visible <= 1) {
             for (size_t b = prev->end - 1; b > prev->start + 1; b--) {
                 if (!breakable(it, b - 1)) continue;
-                if (lb_width(it, b, last->end) > p->measure + EPS) break;
+                if (lb_width(it, b, last->end, false) > p->measure + EPS) break;
                 prev->end = b;
                 last->start = b;
                 break;
@@ -211,33 +215,53 @@ double lb_position(const lb_item *it, const lb_line *ln, const lb_params *p, boo
                    double *x, double *width) {
     size_t s = ln->start, e = ln->end;
     double avail = p->measure - ln->indent;
-    double natural = lb_width(it, s, e);
+    double natural = lb_width(it, s, e, ln->first);
     double extra = avail - natural;
-    double shrink_total = 0;
-    size_t gaps = 0;
+    double lead_trim = start_trim(it, s, ln->first);
     size_t last = e;
     while (last > s + 1 && it[last - 1].cls == LB_SPACE) last--;
-    /* The final mark's blank half is already gone (end_trim): it has nothing
-     * left to give mid-line. */
+    /* Marks whose blank is already gone at either end of the line have
+     * nothing left to give mid-line. */
+    size_t shrink_from = s + (lead_trim > 0);
     size_t shrink_end = it[last - 1].end_trim > 0 ? last - 1 : last;
-    for (size_t k = s; k < shrink_end; k++) shrink_total += it[k].shrink;
-    for (size_t k = s + 1; k < last; k++) gaps += stretchable(it, k - 1);
-    double ratio = 0, stretch = 0;
-    if (extra < -EPS && shrink_total > 0) ratio = fmin(1.0, -extra / shrink_total);
-    else if (extra > EPS && justify && gaps) stretch = extra / (double)gaps;
-    double pen = ln->indent;
+    double shrink_total = 0;
+    for (size_t k = shrink_from; k < shrink_end; k++) shrink_total += it[k].shrink;
+    /* Stretch in CLREQ's order: Han–Latin gaps first, up to half an em
+     * each, then an equal amount at every gap that may stretch. */
+    size_t gaps = 0, mixed = 0;
+    for (size_t k = s + 1; k < last; k++) {
+        gaps += stretchable(it, k - 1);
+        mixed += it[k].gap > 0;
+    }
+    double ratio = 0, mixed_add = 0, stretch = 0;
+    if (extra < -EPS && shrink_total > 0) {
+        ratio = fmin(1.0, -extra / shrink_total);
+    } else if (extra > EPS && justify) {
+        double rest = extra;
+        if (mixed) {
+            double room = 0.5 * p->size - p->han_latin_gap;
+            if (room > 0) {
+                mixed_add = fmin(room, rest / (double)mixed);
+                rest -= mixed_add * (double)mixed;
+            }
+        }
+        if (rest > EPS && gaps) stretch = rest / (double)gaps;
+    }
+    double pen = ln->indent, edge = pen;
     for (size_t k = s; k < e; k++) {
         if (k > s) {
             pen += it[k].gap;
+            if (it[k].gap > 0) pen += mixed_add;
             if (stretch > 0 && k < last && stretchable(it, k - 1)) pen += stretch;
         }
-        double sh = k < shrink_end ? it[k].shrink * ratio : 0;
-        double lead = it[k].lead - (it[k].shrink_left ? sh : 0);
+        double sh = (k >= shrink_from && k < shrink_end) ? it[k].shrink * ratio : 0;
+        double lead = it[k].lead - (it[k].shrink_left ? sh : 0) - (k == s ? lead_trim : 0);
         x[k - s] = pen + lead;
-        pen += it[k].adv - sh;
+        pen += it[k].adv - sh - (k == s ? lead_trim : 0);
+        if (k + 1 == last) edge = pen - it[k].end_trim;
     }
     /* The trailing blank of a final mark and trailing spaces hang outside. */
-    *width = natural - shrink_total * ratio + stretch * (double)gaps + ln->indent;
-    if (stretch > 0) return stretch * (double)gaps;
-    return -shrink_total * ratio;
+    *width = edge;
+    double adjust = edge - ln->indent - natural;
+    return adjust;
 }

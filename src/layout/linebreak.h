@@ -33,12 +33,14 @@ typedef struct lb_item {
     double lead;         /* glyph shift (negative: leading blank removed) */
     double end_trim;     /* removable when the item ends a line */
     double shrink;       /* removable mid-line when a line must be squeezed */
+    double start_trim;   /* removable when the item starts a continuation line */
     double gap;          /* spacing before the item when it follows another */
 } lb_item;
 
 typedef struct lb_line {
     size_t start, end; /* item range [start, end) */
     double indent;
+    bool first;        /* the block's first line (keeps a leading bracket whole) */
     bool pushed;       /* a prohibited mark pushed a character down */
     bool squeezed;     /* punctuation was compressed to fit */
 } lb_line;
@@ -65,7 +67,8 @@ size_t lb_break(const lb_item *items, size_t n, const lb_params *p, lb_line **ou
 double lb_position(const lb_item *items, const lb_line *line, const lb_params *p, bool justify,
                    double *x, double *width);
 
-/* Natural width of items [s, e) set as one line (line-end trimming included). */
-double lb_width(const lb_item *items, size_t s, size_t e);
+/* Natural width of items [s, e) set as one line (line-end trimming included;
+ * line-start trimming unless first). */
+double lb_width(const lb_item *items, size_t s, size_t e, bool first);
 
 #endif

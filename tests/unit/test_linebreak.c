@@ -189,6 +189,34 @@ static void test_adjacent_punctuation_compressed(void) {
     done(&b);
 }
 
+static void test_opening_bracket_at_line_start(void) {
+    /* 《 starts line 2: its blank leading half goes, so its ink sits at the
+     * edge and the line gains half an em. */
+    broken b;
+    char t[256];
+    double x[32], w;
+    brk(&b, "法治政府建设《年度报告》法治", 6, 0);
+    CHECK_STR(line_text(&b, 1, t, sizeof t), "《年度报告》");
+    lb_position(b.items, &b.lines[1], &b.p, false, x, &w);
+    CHECK(fabs(x[0] + 5) < 0.01);
+    CHECK(fabs(w - 50) < 0.01); /* 《 and 》 each lose a blank half */
+    /* On a block's first line it keeps its full width. */
+    lb_position(b.items, &b.lines[0], &b.p, false, x, &w);
+    CHECK(fabs(x[0]) < 0.01);
+    done(&b);
+}
+
+static void test_mixed_gaps_stretch_first(void) {
+    /* Line 1 "法治ABC政府" + pushed text: the Han–Latin gaps grow first (to at
+     * most half an em), then every gap equally. */
+    broken b;
+    double x[64], w;
+    brk(&b, "法治政府2021年建设工作报告，", 9, 0);
+    lb_position(b.items, &b.lines[0], &b.p, true, x, &w);
+    CHECK(fabs(w - 90) < 0.01);
+    done(&b);
+}
+
 int main(void) {
     diag_list *d = diag_list_new();
     font_lib *lib = font_lib_load("fonts/fonts.json", d);
@@ -208,6 +236,8 @@ int main(void) {
     test_justified_lines_flush();
     test_no_lonely_last_character();
     test_adjacent_punctuation_compressed();
+    test_opening_bracket_at_line_start();
+    test_mixed_gaps_stretch_first();
     shaper_free(sh);
     font_lib_free(lib);
     diag_list_free(d);
