@@ -30,3 +30,14 @@ foreach(in ${BRIEFING_INPUTS})
                    ${CMAKE_BINARY_DIR}/typography-out
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 endforeach()
+
+# The typography case suite (tests/typography/make_cases.py): every hazard at a
+# line boundary, checked end to end and by MuPDF.
+add_test(NAME e2e.typography-cases
+         COMMAND e2e $<TARGET_FILE:briefing> ${CMAKE_SOURCE_DIR}/tests/typography/cases.json
+                 ${CMAKE_BINARY_DIR}/e2e-out
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+add_test(NAME typography.cases
+         COMMAND stext_check $<TARGET_FILE:briefing> ${CMAKE_SOURCE_DIR}/tests/typography/cases.json
+                 ${CMAKE_SOURCE_DIR}/templates/briefing.json ${CMAKE_BINARY_DIR}/typography-out
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

@@ -87,10 +87,14 @@ bool cli_dump_lines(const layout_doc *doc, const char *path, diag_list *d) {
                 l->block, l->baseline, l->x0, l->x1);
         fputs("\"text\":", f);
         cli_json_string(f, layout_doc_text(doc, l->text_off), l->text_len);
-        fprintf(f, ",\"shrink\":%.3f,\"stretch\":%.3f,\"last\":%s,\"justified\":%s,\"pushed\":%s}\n",
+        fprintf(f,
+                ",\"shrink\":%.3f,\"stretch\":%.3f,\"last\":%s,\"justified\":%s,\"pushed\":%s,"
+                "\"squeezed\":%s,\"forced\":%s}\n",
                 l->shrink, l->stretch, l->flags & LAYOUT_LINE_LAST ? "true" : "false",
                 l->flags & LAYOUT_LINE_JUSTIFIED ? "true" : "false",
-                l->flags & LAYOUT_LINE_PUSHED ? "true" : "false");
+                l->flags & LAYOUT_LINE_PUSHED ? "true" : "false",
+                l->flags & LAYOUT_LINE_SQUEEZED ? "true" : "false",
+                l->flags & LAYOUT_LINE_FORCED ? "true" : "false");
     }
     bool ok = !ferror(f);
     if (fclose(f) != 0) ok = false;

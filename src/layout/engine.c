@@ -228,7 +228,8 @@ void layout_place_line(layout_engine *e, const run *r, size_t li, double x, doub
         .shrink = adj < 0 ? -adj : 0,
         .stretch = adj > 0 ? adj : 0,
         .flags = (last ? LAYOUT_LINE_LAST : 0) | (justify ? LAYOUT_LINE_JUSTIFIED : 0) |
-                 (ln->pushed ? LAYOUT_LINE_PUSHED : 0),
+                 (ln->pushed ? LAYOUT_LINE_PUSHED : 0) | (ln->squeezed ? LAYOUT_LINE_SQUEEZED : 0) |
+                 (ln->forced ? LAYOUT_LINE_FORCED : 0),
     };
     e->fresh = false;
 }

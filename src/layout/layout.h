@@ -60,7 +60,13 @@ typedef struct layout_line {
     int flags;                   /* LAYOUT_LINE_* */
 } layout_line;
 
-enum { LAYOUT_LINE_LAST = 1, LAYOUT_LINE_JUSTIFIED = 2, LAYOUT_LINE_PUSHED = 4 };
+enum {
+    LAYOUT_LINE_LAST = 1,      /* a paragraph's last line */
+    LAYOUT_LINE_JUSTIFIED = 2, /* set flush to the measure */
+    LAYOUT_LINE_PUSHED = 4,    /* a prohibited mark pushed a character down */
+    LAYOUT_LINE_SQUEEZED = 8,  /* punctuation was compressed to fit a mark */
+    LAYOUT_LINE_FORCED = 16,   /* no break opportunity fitted: cut mid-run */
+};
 
 typedef struct layout_doc {
     layout_page *pages;

@@ -185,9 +185,13 @@ size_t lb_break(const lb_item *it, size_t n, const lb_params *p, lb_line **out, 
             break;
         }
         if (i == n) best = n;
-        if (best <= s) best = i > s ? i : s + 1; /* no opportunity: cut where it overflows */
+        bool forced = false;
+        if (best <= s) { /* no opportunity: cut where it overflows */
+            best = i > s ? i : s + 1;
+            forced = true;
+        }
         xgrow(out, cap, count + 1, sizeof(lb_line));
-        (*out)[count++] = (lb_line){s, best, indent, first, pushed, squeezed};
+        (*out)[count++] = (lb_line){s, best, indent, first, pushed, squeezed, forced};
         s = skip_spaces(it, n, best);
         first = false;
     }
@@ -234,6 +238,7 @@ double lb_position(const lb_item *it, const lb_line *ln, const lb_params *p, boo
         mixed += it[k].gap > 0;
     }
     double ratio = 0, mixed_add = 0, stretch = 0;
+    bool letter = false;
     if (extra < -EPS && shrink_total > 0) {
         ratio = fmin(1.0, -extra / shrink_total);
     } else if (extra > EPS && justify) {
@@ -246,13 +251,20 @@ double lb_position(const lb_item *it, const lb_line *ln, const lb_params *p, boo
             }
         }
         if (rest > EPS && gaps) stretch = rest / (double)gaps;
+        /* A line cut inside a word has no gap that may stretch: spread the
+         * space between its letters rather than leave it ragged. */
+        if (rest > EPS && !gaps && ln->forced && last > s + 1) {
+            letter = true;
+            gaps = last - s - 1;
+            stretch = rest / (double)gaps;
+        }
     }
     double pen = ln->indent, edge = pen;
     for (size_t k = s; k < e; k++) {
         if (k > s) {
             pen += it[k].gap;
             if (it[k].gap > 0) pen += mixed_add;
-            if (stretch > 0 && k < last && stretchable(it, k - 1)) pen += stretch;
+            if (stretch > 0 && k < last && (letter || stretchable(it, k - 1))) pen += stretch;
         }
         double sh = (k >= shrink_from && k < shrink_end) ? it[k].shrink * ratio : 0;
         double lead = it[k].lead - (it[k].shrink_left ? sh : 0) - (k == s ? lead_trim : 0);

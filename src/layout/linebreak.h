@@ -43,6 +43,7 @@ typedef struct lb_line {
     bool first;        /* the block's first line (keeps a leading bracket whole) */
     bool pushed;       /* a prohibited mark pushed a character down */
     bool squeezed;     /* punctuation was compressed to fit */
+    bool forced;       /* no break opportunity fitted: cut where it overflowed */
 } lb_line;
 
 typedef struct lb_params {

@@ -149,7 +149,7 @@ static void check_layout(const report *r, const layout_doc *doc, double right_ed
             last = utf8_next(t, l->text_len, &j);
         }
         bool first_cjk_ctx = first >= 128 || second >= 128;
-        bool continuation = i > 0 && !(doc->lines[i - 1].flags & LAYOUT_LINE_LAST);
+        bool continuation = i > 0 && !(doc->lines[i - 1].flags & (LAYOUT_LINE_LAST | LAYOUT_LINE_FORCED));
         if (prohibited_start(first) && (first >= 128 || first_cjk_ctx) && continuation) {
             bad_start++;
             fprintf(stderr, "%s: line %zu starts with U+%04X: %.*s\n", r->source, i, first,

@@ -34,7 +34,7 @@ typedef struct {
 typedef struct {
     int page;
     double y; /* top-down baseline */
-    bool last, justified, first;
+    bool last, justified, first, after_forced;
 } dline;
 
 static double attr(const char *tag, const char *name) {
@@ -159,7 +159,7 @@ int main(int argc, char **argv) {
     /* Lines from the dump (page, baseline, last, justified). */
     dline *ls = NULL;
     size_t nl = 0, lcap = 0;
-    bool prev_last = true;
+    bool prev_last = true, prev_forced = false;
     for (char *line = strtok(jsonl, "\n"); line; line = strtok(NULL, "\n")) {
         int pg = 0;
         double bl = 0;
@@ -170,8 +170,11 @@ int main(int argc, char **argv) {
         xgrow(&ls, &lcap, nl + 1, sizeof(dline));
         bool last = strstr(line, "\"last\":true") != NULL;
         ls[nl++] = (dline){pg, t->page_height - bl, last, strstr(line, "\"justified\":true") != NULL,
-                           prev_last};
+                           prev_last, prev_forced};
         prev_last = last;
+        /* After a forced cut (no legal break existed, e.g. a paragraph of
+         * punctuation only) the next line may start with anything. */
+        prev_forced = strstr(line, "\"forced\":true") != NULL;
     }
     CHECK(nl > 0);
 
@@ -189,7 +192,7 @@ int main(int argc, char **argv) {
          * lines of the flow are judged for edges. */
         uint32_t first = cs[a].cp, second = b > a + 1 ? cs[a + 1].cp : 0;
         uint32_t last = cs[b - 1].cp, before = b > a + 1 ? cs[b - 2].cp : 0;
-        if (!ls[i].first && no_start(first, second)) {
+        if (!ls[i].first && !ls[i].after_forced && no_start(first, second)) {
             starts++;
             fprintf(stderr, "%s: page %d y %.1f starts with U+%04X\n", in, ls[i].page, ls[i].y, first);
         }
