@@ -47,21 +47,53 @@ static void add_meta(layout_engine *e, const report *r) {
     free(date);
 }
 
+/* An indicator's category and its place in the report, for grouping. */
+typedef struct cat_ref {
+    const char *cat;
+    size_t index;
+} cat_ref;
+
+static int cat_ref_cmp(const void *a, const void *b) {
+    const cat_ref *x = a, *y = b;
+    int r = strcmp(x->cat, y->cat);
+    if (r) return r;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* A group of rows: refs[start .. start + count), first = its first index. */
+typedef struct cat_group {
+    size_t first, start, count;
+} cat_group;
+
+static int cat_group_cmp(const void *a, const void *b) {
+    const cat_group *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
 static void add_indicators(layout_engine *e, const tmpl *t, const report *r) {
     if (r->n_indicators == 0) return;
     /* Rows grouped by category, groups in order of first appearance, rows in
-     * report order within a group: a reader scans one topic at a time. */
+     * report order within a group: a reader scans one topic at a time.
+     * Sorting by (category, index) finds the groups in O(n log n); comparing
+     * every indicator with every category was quadratic, and 20,000
+     * indicators with distinct categories took seconds. */
     size_t n = r->n_indicators;
-    const char **cats = xcalloc(n, sizeof(char *));
-    size_t n_cats = 0;
+    cat_ref *refs = xcalloc(n, sizeof *refs);
     bool any_cat = false;
     for (size_t i = 0; i < n; i++) {
         const char *c = r->indicators[i].category ? r->indicators[i].category : "";
         any_cat |= c[0] != 0;
-        size_t k = 0;
-        while (k < n_cats && strcmp(cats[k], c) != 0) k++;
-        if (k == n_cats) cats[n_cats++] = c;
+        refs[i] = (cat_ref){c, i};
     }
+    qsort(refs, n, sizeof *refs, cat_ref_cmp);
+    cat_group *grp = xcalloc(n, sizeof *grp);
+    size_t n_cats = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || strcmp(refs[i].cat, refs[i - 1].cat) != 0)
+            grp[n_cats++] = (cat_group){refs[i].index, i, 0};
+        grp[n_cats - 1].count++;
+    }
+    qsort(grp, n_cats, sizeof *grp, cat_group_cmp);
     bool groups = any_cat && n_cats > 0;
     layout_table_row *rows = xcalloc(n + n_cats, sizeof(layout_table_row));
     layout_table_cell *cells = xcalloc(3 * n + n_cats, sizeof(layout_table_cell));
@@ -69,13 +101,14 @@ static void add_indicators(layout_engine *e, const tmpl *t, const report *r) {
     char **paths = xcalloc(3 * n, sizeof(char *));
     size_t nr = 0, nc = 0;
     for (size_t k = 0; k < n_cats; k++) {
+        const char *cat = refs[grp[k].start].cat;
         if (groups) {
             rows[nr++] = (layout_table_row){&cells[nc], true};
-            cells[nc++] = (layout_table_cell){cats[k][0] ? cats[k] : "其他", NULL};
+            cells[nc++] = (layout_table_cell){cat[0] ? cat : "其他", NULL};
         }
-        for (size_t i = 0; i < n; i++) {
+        for (size_t g = 0; g < grp[k].count; g++) {
+            size_t i = refs[grp[k].start + g].index;
             const report_indicator *ind = &r->indicators[i];
-            if (strcmp(ind->category ? ind->category : "", cats[k]) != 0) continue;
             render_format_number(ind->value, values[i], sizeof values[i]);
             paths[3 * i] = xasprintf("$.indicators[%zu].label", i);
             paths[3 * i + 1] = xasprintf("$.indicators[%zu].value", i);
@@ -96,20 +129,38 @@ static void add_indicators(layout_engine *e, const tmpl *t, const report *r) {
     free(values);
     free(cells);
     free(rows);
-    free(cats);
+    free(grp);
+    free(refs);
 }
 
-static void add_sections(layout_engine *e, const report_section *s, size_t n, int depth,
-                         const char *parent) {
-    double keep = 2 * layout_line_height(e, TMPL_STYLE_PARAGRAPH);
-    tmpl_style_id hs = depth == 1   ? TMPL_STYLE_HEADING1
-                       : depth == 2 ? TMPL_STYLE_HEADING2
-                       : depth == 3 ? TMPL_STYLE_HEADING3
-                                    : TMPL_STYLE_HEADING4;
+static tmpl_style_id heading_style(int depth) {
+    return depth == 1   ? TMPL_STYLE_HEADING1
+           : depth == 2 ? TMPL_STYLE_HEADING2
+           : depth == 3 ? TMPL_STYLE_HEADING3
+                        : TMPL_STYLE_HEADING4;
+}
+
+/* The room a heading must keep below it on its page so that at least two
+ * lines of its text follow it, or, when a sub-heading comes first, that
+ * heading and what it must keep in turn (so "一、" never stays behind alone
+ * above "（一）"). Three lines, not two: a three-line paragraph given two would
+ * leave its last line alone on the next page (a widow), so the widow rule
+ * would keep one line here, and the orphan rule would then move it all. */
+static double keep_after(const layout_engine *e, const tmpl *t, const report_section *s, int depth) {
+    if (s->n_paragraphs) return 3 * layout_line_height(e, TMPL_STYLE_PARAGRAPH);
+    if (!s->n_sections || depth >= REPORT_MAX_DEPTH) return 0;
+    const tmpl_style *st = &t->styles[heading_style(depth + 1)];
+    return st->space_before + layout_line_height(e, heading_style(depth + 1)) + st->space_after +
+           keep_after(e, t, &s->sections[0], depth + 1);
+}
+
+static void add_sections(layout_engine *e, const tmpl *t, const report_section *s, size_t n,
+                         int depth, const char *parent) {
+    tmpl_style_id hs = heading_style(depth);
     for (size_t i = 0; i < n; i++) {
         char *path = xasprintf("%s[%zu]", parent, i);
         char *tp = xasprintf("%s.title", path);
-        layout_text(e, hs, s[i].title, strlen(s[i].title), tp, depth, keep);
+        layout_text(e, hs, s[i].title, strlen(s[i].title), tp, depth, keep_after(e, t, &s[i], depth));
         free(tp);
         for (size_t p = 0; p < s[i].n_paragraphs; p++) {
             char *pp = xasprintf("%s.paragraphs[%zu]", path, p);
@@ -118,7 +169,7 @@ static void add_sections(layout_engine *e, const report_section *s, size_t n, in
             free(pp);
         }
         char *sub = xasprintf("%s.sections", path);
-        add_sections(e, s[i].sections, s[i].n_sections, depth + 1, sub);
+        add_sections(e, t, s[i].sections, s[i].n_sections, depth + 1, sub);
         free(sub);
         free(path);
     }
@@ -167,7 +218,7 @@ bool render_report(const report *r, const tmpl *t, const font_lib *fonts, const 
             }
             break;
         case TMPL_BLOCK_SECTIONS:
-            add_sections(e, r->sections, r->n_sections, 1, "$.sections");
+            add_sections(e, t, r->sections, r->n_sections, 1, "$.sections");
             break;
         }
     }

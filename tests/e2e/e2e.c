@@ -171,6 +171,38 @@ static void check_layout(const report *r, const layout_doc *doc, double right_ed
     CHECK(bad_start == 0);
     CHECK(bad_end == 0);
     CHECK(ragged == 0);
+
+    /* Pages: no paragraph line alone at a page's foot (orphan) or head
+     * (widow); a heading stays with the first two lines after it. */
+    size_t orphans = 0, widows = 0, lonely_headings = 0;
+    for (size_t i = 0; i < doc->n_lines;) {
+        size_t j = i;
+        while (j < doc->n_lines && !(doc->lines[j].flags & LAYOUT_LINE_LAST)) j++;
+        if (j == doc->n_lines) break;
+        /* lines[i..j] form one block */
+        const char *kind = doc->lines[i].block;
+        bool para = !strcmp(kind, "paragraph") || !strcmp(kind, "summary");
+        if (para && j > i) {
+            if (doc->lines[i + 1].page != doc->lines[i].page) orphans++;
+            if (doc->lines[j].page != doc->lines[j - 1].page) widows++;
+        }
+        if (!strncmp(kind, "heading", 7) && j + 2 < doc->n_lines) {
+            /* the two lines after the heading are on its page (or the next
+             * block is shorter than two lines) */
+            size_t k = j + 1;
+            bool two = !(doc->lines[k].flags & LAYOUT_LINE_LAST);
+            if (doc->lines[k].page != doc->lines[j].page ||
+                (two && doc->lines[k + 1].page != doc->lines[j].page))
+                lonely_headings++;
+        }
+        i = j + 1;
+    }
+    if (orphans || widows || lonely_headings)
+        fprintf(stderr, "%s: %zu orphans, %zu widows, %zu headings left alone\n", r->source, orphans,
+                widows, lonely_headings);
+    CHECK(orphans == 0);
+    CHECK(widows == 0);
+    CHECK(lonely_headings == 0);
 }
 
 int main(int argc, char **argv) {
