@@ -91,6 +91,19 @@ void layout_doc_free(layout_doc *d) {
 
 void layout_new_page(layout_engine *e) {
     layout_doc *d = e->doc;
+    if (d->n_pages >= LAYOUT_MAX_PAGES) {
+        /* Callers expect a page to write on: the last one is reused, and
+         * everything placed from now on is thrown away with the document. */
+        if (!e->failed)
+            diag_add(e->d, DIAG_ERROR, e->source, NULL,
+                     "the document needs more than %d pages (the limit); shorten the report or "
+                     "use a template with a larger type area",
+                     LAYOUT_MAX_PAGES);
+        e->failed = true;
+        e->y = e->top;
+        e->fresh = true;
+        return;
+    }
     size_t old = e->cap_pages;
     xgrow(&d->pages, &e->cap_pages, d->n_pages + 1, sizeof(layout_page));
     if (e->cap_pages != old) {
@@ -130,6 +143,59 @@ void layout_space(layout_engine *e, double h) {
 
 /* ---- text ----------------------------------------------------------------- */
 
+/* Whether a character belongs to a right-to-left script (Arabic, Hebrew,
+ * ...), which the shaper sets left to right. */
+static bool is_rtl(hb_unicode_funcs_t *uf, uint32_t cp) {
+    if (cp < 0x0590) return false;
+    return hb_script_get_horizontal_direction(hb_unicode_script(uf, cp)) == HB_DIRECTION_RTL;
+}
+
+/* Counts one character warning against the document's cap; false when it is
+ * over the cap and must not be listed. */
+static bool char_warning_allowed(layout_engine *e) {
+    if (e->char_warnings < LAYOUT_MAX_CHAR_WARNINGS) {
+        e->char_warnings++;
+        return true;
+    }
+    e->char_unlisted++;
+    return false;
+}
+
+/* Warnings for the text just shaped: each character no font of the style's
+ * role has (once per character per block), and right-to-left text (once per
+ * block). A paragraph of 100,000 emoji would otherwise print 100,000 lines. */
+static void char_warnings(layout_engine *e, const char *path, const tmpl_style *st) {
+    enum { SEEN = 16 };
+    uint32_t seen[SEEN];
+    size_t n_seen = 0;
+    bool rtl_done = false;
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    for (size_t i = 0; i < e->sr.n_items; i++) {
+        const shape_item *it = &e->sr.items[i];
+        char u[8] = {0};
+        if (!rtl_done && is_rtl(uf, it->cp)) {
+            rtl_done = true;
+            if (char_warning_allowed(e)) {
+                utf8_encode(it->cp, u);
+                diag_add(e->d, DIAG_WARNING, e->source, path,
+                         "right-to-left text (U+%04X \"%s\") is not supported; it is set left to "
+                         "right",
+                         it->cp, u);
+            }
+        }
+        if (!it->missing) continue;
+        bool known = false;
+        for (size_t k = 0; k < n_seen && !known; k++) known = seen[k] == it->cp;
+        if (known) continue;
+        if (n_seen < SEEN) seen[n_seen++] = it->cp;
+        if (!char_warning_allowed(e)) continue;
+        utf8_encode(it->cp, u);
+        diag_add(e->d, DIAG_WARNING, e->source, path,
+                 "character U+%04X \"%s\" is in none of the fonts of role \"%s\"; drawn as a box",
+                 it->cp, it->cp >= 0x20 ? u : "", st->font);
+    }
+}
+
 /* Shapes and breaks text for a measure; results live in e->sr, e->items and
  * e->lines until the next call. */
 void layout_prepare(layout_engine *e, run *r, tmpl_style_id style, const char *text, size_t len,
@@ -149,15 +215,7 @@ void layout_prepare(layout_engine *e, run *r, tmpl_style_id style, const char *t
     r->text_len = len;
     buf_append(&e->pool, text, len);
     shape_text(e->sh, chain, nc, text, len, st->size, &e->sr);
-    for (size_t i = 0; i < e->sr.n_items; i++) {
-        const shape_item *it = &e->sr.items[i];
-        if (!it->missing) continue;
-        char u[8] = {0};
-        utf8_encode(it->cp, u);
-        diag_add(e->d, DIAG_WARNING, e->source, path,
-                 "character U+%04X \"%s\" is in none of the fonts of role \"%s\"; drawn as a box",
-                 it->cp, it->cp >= 0x20 ? u : "", st->font);
-    }
+    if (!e->quiet) char_warnings(e, path, st);
     r->n_items = e->sr.n_items;
     xgrow(&e->items, &e->cap_items, r->n_items + 1, sizeof(lb_item));
     r->p = (lb_params){.size = st->size,
@@ -197,6 +255,8 @@ void layout_place_line(layout_engine *e, const run *r, size_t li, double x, doub
         const shape_item *it = &e->sr.items[k];
         if (e->items[k].cls == LB_SPACE && k + 1 == ln->end) continue;
         double pen = x + off + e->xs[k - ln->start];
+        double gap_after = k + 1 < ln->end ? lb_mixed_gap(e->items, ln, &r->p, justify, k + 1) : 0;
+        int16_t extra = (int16_t)lround(gap_after * 1000.0 / st->size);
         for (uint32_t g = 0; g < it->n_glyphs; g++) {
             const shape_glyph *sg = &e->sr.glyphs[it->glyph_start + g];
             pg->glyphs[pg->n_glyphs++] = (layout_glyph){
@@ -209,6 +269,7 @@ void layout_place_line(layout_engine *e, const run *r, size_t li, double x, doub
                 .text_len = g == 0 ? it->len : 0,
                 .color = st->color,
                 .bold = st->bold,
+                .extra = g + 1 == it->n_glyphs ? extra : 0,
             };
             pen += sg->advance;
         }
@@ -254,6 +315,7 @@ static size_t lines_fit(const layout_engine *e, double pitch) {
 void layout_text(layout_engine *e, tmpl_style_id style, const char *text, size_t len,
                  const char *path, int outline_level, double keep_after) {
     const tmpl_style *st = &e->t->styles[style];
+    if (e->failed) return;
     run r;
     layout_prepare(e, &r, style, text, len, e->right - e->left, path, true);
     if (r.n_lines == 0) return;
@@ -261,8 +323,13 @@ void layout_text(layout_engine *e, tmpl_style_id style, const char *text, size_t
     layout_cur_page(e);
     layout_space(e, st->space_before);
     if (outline_level > 0) {
-        /* A heading stays with the first lines of what follows. */
-        layout_need(e, (double)r.n_lines * pitch + st->space_after + keep_after);
+        /* A heading stays with the first lines of what follows, unless even
+         * an empty page could not hold them all (a chain of sub-headings
+         * longer than a page): moving would not help, and each heading of
+         * the chain would then start a page of its own. */
+        double keep = (double)r.n_lines * pitch + st->space_after + keep_after;
+        if (keep > e->top - e->bottom) keep = (double)r.n_lines * pitch;
+        layout_need(e, keep);
         add_outline(e, e->pool.data + r.pool_base, r.text_len, outline_level, e->y);
     }
     size_t j = 0, n = r.n_lines;

@@ -21,6 +21,11 @@ typedef struct layout_glyph {
     uint32_t text_off, text_len;
     uint32_t color;   /* 0xRRGGBB */
     uint8_t bold;     /* synthetic bold: fill + stroke */
+    /* Spacing after the glyph that belongs to it in the PDF, 1/1000 em: the
+     * gap between Han and Latin text. Carried in the glyph's width rather
+     * than as a jump of the pen, so text extraction sees no word break and
+     * copies "2021年", not "2021 年". Positions (x) already include it. */
+    int16_t extra;
 } layout_glyph;
 
 typedef struct layout_rule {

@@ -215,6 +215,27 @@ size_t lb_break(const lb_item *it, size_t n, const lb_params *p, lb_line **out, 
     return count;
 }
 
+/* Stretch in CLREQ's order: Han–Latin gaps first, up to half an em each.
+ * Returns what each of the mixed gaps gets of extra. */
+static double mixed_share(const lb_params *p, double extra, size_t mixed) {
+    double room = 0.5 * p->size - p->han_latin_gap;
+    if (!mixed || room <= 0 || extra <= EPS) return 0;
+    return fmin(room, extra / (double)mixed);
+}
+
+double lb_mixed_gap(const lb_item *it, const lb_line *ln, const lb_params *p, bool justify,
+                    size_t k) {
+    if (k <= ln->start || k >= ln->end || it[k].gap <= 0) return 0;
+    if (!justify) return it[k].gap;
+    size_t s = ln->start, last = ln->end;
+    while (last > s + 1 && it[last - 1].cls == LB_SPACE) last--;
+    if (k >= last) return it[k].gap;
+    size_t mixed = 0;
+    for (size_t j = s + 1; j < last; j++) mixed += it[j].gap > 0;
+    double extra = p->measure - ln->indent - lb_width(it, s, ln->end, ln->first);
+    return it[k].gap + mixed_share(p, extra, mixed);
+}
+
 double lb_position(const lb_item *it, const lb_line *ln, const lb_params *p, bool justify,
                    double *x, double *width) {
     size_t s = ln->start, e = ln->end;
@@ -230,8 +251,8 @@ double lb_position(const lb_item *it, const lb_line *ln, const lb_params *p, boo
     size_t shrink_end = it[last - 1].end_trim > 0 ? last - 1 : last;
     double shrink_total = 0;
     for (size_t k = shrink_from; k < shrink_end; k++) shrink_total += it[k].shrink;
-    /* Stretch in CLREQ's order: Han–Latin gaps first, up to half an em
-     * each, then an equal amount at every gap that may stretch. */
+    /* Stretch in CLREQ's order: Han–Latin gaps first (mixed_share), then an
+     * equal amount at every gap that may stretch. */
     size_t gaps = 0, mixed = 0;
     for (size_t k = s + 1; k < last; k++) {
         gaps += stretchable(it, k - 1);
@@ -243,13 +264,8 @@ double lb_position(const lb_item *it, const lb_line *ln, const lb_params *p, boo
         ratio = fmin(1.0, -extra / shrink_total);
     } else if (extra > EPS && justify) {
         double rest = extra;
-        if (mixed) {
-            double room = 0.5 * p->size - p->han_latin_gap;
-            if (room > 0) {
-                mixed_add = fmin(room, rest / (double)mixed);
-                rest -= mixed_add * (double)mixed;
-            }
-        }
+        mixed_add = mixed_share(p, extra, mixed);
+        rest -= mixed_add * (double)mixed;
         if (rest > EPS && gaps) stretch = rest / (double)gaps;
         /* A line cut inside a word has no gap that may stretch: spread the
          * space between its letters rather than leave it ragged. */

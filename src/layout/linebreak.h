@@ -68,6 +68,11 @@ size_t lb_break(const lb_item *items, size_t n, const lb_params *p, lb_line **ou
 double lb_position(const lb_item *items, const lb_line *line, const lb_params *p, bool justify,
                    double *x, double *width);
 
+/* The Han–Latin spacing (gap plus its share of justification) placed before
+ * item k of the line last positioned with these arguments; 0 elsewhere. */
+double lb_mixed_gap(const lb_item *items, const lb_line *line, const lb_params *p, bool justify,
+                    size_t k);
+
 /* Natural width of items [s, e) set as one line (line-end trimming included;
  * line-start trimming unless first). */
 double lb_width(const lb_item *items, size_t s, size_t e, bool first);

@@ -83,9 +83,8 @@ static bool validate(const layout_doc *doc, const pdf_info *info, diag_list *d) 
     for (size_t i = 0; i < doc->n_outline; i++) {
         const layout_outline *o = &doc->outline[i];
         if (o->page >= doc->n_pages || !isfinite(o->y)) {
-            diag_add(d, DIAG_ERROR, NULL, NULL,
-                     "pdf: outline entry %zu points to page %zu of %zu", i + 1, o->page + 1,
-                     doc->n_pages);
+            diag_add(d, DIAG_ERROR, NULL, NULL, "pdf: outline entry %zu points to page %zu of %zu",
+                     i + 1, o->page + 1, doc->n_pages);
             return false;
         }
     }
@@ -129,11 +128,13 @@ static bool write_page(pdf_ctx *c, pdf_fontset *fs, const layout_page *pg, size_
     /* fonts used on this page, in font order */
     if (pg->n_glyphs) {
         bool *used = xcalloc(fs->n_fonts, sizeof *used);
-        for (size_t i = 0; i < pg->n_glyphs; i++) used[refs[i].font] = true;
+        for (size_t i = 0; i < pg->n_glyphs; i++)
+            used[refs[i].font] = true;
         HPDF_Dict fonts = page_font_dict(page);
         bool ok = fonts != NULL;
         for (size_t k = 0; ok && k < fs->n_fonts; k++)
-            if (used[k]) ok = HPDF_Dict_Add(fonts, fs->fonts[k].res_name, fs->fonts[k].type0) == HPDF_OK;
+            if (used[k])
+                ok = HPDF_Dict_Add(fonts, fs->fonts[k].res_name, fs->fonts[k].type0) == HPDF_OK;
         free(used);
         if (!ok) return pdf_fail(c, "add the fonts of page %zu", index + 1);
     }
@@ -160,7 +161,8 @@ static bool write_outline(pdf_ctx *c, const layout_doc *doc, HPDF_Page *pages) {
     for (size_t i = 0; ok && i < doc->n_outline; i++) {
         const layout_outline *e = &doc->outline[i];
         int level = e->level < 1 ? 1 : e->level;
-        while (depth > 0 && levels[depth - 1] >= level) depth--;
+        while (depth > 0 && levels[depth - 1] >= level)
+            depth--;
         HPDF_Outline parent = depth ? stack[depth - 1] : NULL;
         HPDF_Outline o = HPDF_CreateOutline(c->doc, parent, "", NULL);
         /* The title as UTF-16BE bytes: libharu's UTF-8 encoder turns
@@ -211,8 +213,13 @@ static bool write_info(pdf_ctx *c, const pdf_info *info) {
             return pdf_fail(c, "set the document %s", items[i].key);
     }
     if (info->year != 0) {
-        HPDF_Date date = {info->year, info->month, info->day, info->hour, info->minute,
-                          info->second, ' ', 0, 0};
+        HPDF_Date date = {.year = info->year,
+                          .month = info->month,
+                          .day = info->day,
+                          .hour = info->hour,
+                          .minutes = info->minute,
+                          .seconds = info->second,
+                          .ind = ' '}; /* no time zone */
         int parts[6] = {info->year, info->month, info->day, info->hour, info->minute, info->second};
         pdf_hash_update(&c->id_hash, parts, sizeof parts);
         if (HPDF_SetInfoDateAttr(c->doc, HPDF_INFO_CREATION_DATE, date) != HPDF_OK ||
@@ -296,7 +303,8 @@ bool pdf_write(const layout_doc *doc, const pdf_info *info, char **out, size_t *
     for (size_t p = 0; p < doc->n_pages; p++) {
         const layout_page *pg = &doc->pages[p];
         refs[p] = xmalloc((pg->n_glyphs ? pg->n_glyphs : 1) * sizeof **refs);
-        for (size_t i = 0; i < pg->n_glyphs; i++) refs[p][i] = pdf_fontset_add(&fs, &pg->glyphs[i]);
+        for (size_t i = 0; i < pg->n_glyphs; i++)
+            refs[p][i] = pdf_fontset_add(&fs, &pg->glyphs[i]);
     }
     if (!pdf_fontset_embed(&fs, &c)) goto out;
     for (size_t p = 0; p < doc->n_pages; p++)
@@ -312,7 +320,8 @@ out:
     libdeflate_free_compressor(c.z);
     buf_free(&c.zbuf);
     buf_free(&content);
-    for (size_t p = 0; p < doc->n_pages; p++) free(refs[p]);
+    for (size_t p = 0; p < doc->n_pages; p++)
+        free(refs[p]);
     free(refs);
     free(pages);
     pdf_fontset_free(&fs);

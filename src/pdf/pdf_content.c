@@ -48,8 +48,8 @@ static bool same_run(const layout_glyph *a, const pdf_glyph_ref *ra, const layou
  * carry the difference between where each glyph is placed and where the
  * previous glyph's /W width leaves the pen; the pen is tracked with the
  * rounded adjustments actually written, so rounding never accumulates. */
-static void put_run(buf *b, const pdf_fontset *fs, const layout_glyph *g,
-                    const pdf_glyph_ref *refs, size_t n, text_state *ts) {
+static void put_run(buf *b, const pdf_fontset *fs, const layout_glyph *g, const pdf_glyph_ref *refs,
+                    size_t n, text_state *ts) {
     const pdf_font *f = &fs->fonts[refs[0].font];
     double size = g[0].size;
     uint32_t color = g[0].color & 0xffffff;

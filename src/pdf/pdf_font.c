@@ -31,8 +31,8 @@ void pdf_fontset_free(pdf_fontset *fs) {
     memset(fs, 0, sizeof *fs);
 }
 
-static uint64_t pair_hash(uint32_t gid, const char *text, uint32_t len) {
-    uint64_t h = 0xcbf29ce484222325ull;
+static uint64_t pair_hash(uint32_t gid, int16_t extra, const char *text, uint32_t len) {
+    uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)(uint16_t)extra;
     for (int i = 0; i < 4; i++) {
         h ^= (gid >> (8 * i)) & 0xff;
         h *= 0x100000001b3ull;
@@ -51,7 +51,8 @@ static const char *pair_text(const pdf_fontset *fs, const pdf_font_pair *p) {
 static void table_insert(pdf_font *f, uint32_t pair_index, uint64_t h) {
     size_t mask = f->table_cap - 1;
     size_t i = (size_t)h & mask;
-    while (f->table[i]) i = (i + 1) & mask;
+    while (f->table[i])
+        i = (i + 1) & mask;
     f->table[i] = pair_index + 1;
 }
 
@@ -61,7 +62,7 @@ static void table_grow(pdf_fontset *fs, pdf_font *f) {
     f->table = xcalloc(f->table_cap, sizeof *f->table);
     for (size_t k = 0; k < f->n_pairs; k++) {
         const pdf_font_pair *p = &f->pairs[k];
-        table_insert(f, (uint32_t)k, pair_hash(p->gid, pair_text(fs, p), p->text_len));
+        table_insert(f, (uint32_t)k, pair_hash(p->gid, p->extra, pair_text(fs, p), p->text_len));
     }
 }
 
@@ -87,18 +88,19 @@ pdf_glyph_ref pdf_fontset_add(pdf_fontset *fs, const layout_glyph *g) {
     pdf_font *f = &fs->fonts[fi];
     uint32_t off = g->text_len ? g->text_off : 0, len = g->text_len;
     const char *text = len ? fs->doc->text + off : "";
-    uint64_t h = pair_hash(g->gid, text, len);
+    uint64_t h = pair_hash(g->gid, g->extra, text, len);
     if ((f->n_pairs + 1) * 2 > f->table_cap) table_grow(fs, f);
     size_t mask = f->table_cap - 1;
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
         uint32_t e = f->table[i];
         if (!e) break;
         const pdf_font_pair *p = &f->pairs[e - 1];
-        if (p->gid == g->gid && p->text_len == len && memcmp(pair_text(fs, p), text, len) == 0)
+        if (p->gid == g->gid && p->extra == g->extra && p->text_len == len &&
+            memcmp(pair_text(fs, p), text, len) == 0)
             return (pdf_glyph_ref){(uint32_t)fi, e - 1};
     }
     xgrow(&f->pairs, &f->cap_pairs, f->n_pairs + 1, sizeof *f->pairs);
-    f->pairs[f->n_pairs] = (pdf_font_pair){g->gid, off, len, 0, 0};
+    f->pairs[f->n_pairs] = (pdf_font_pair){g->gid, off, len, 0, 0, g->extra};
     table_insert(f, (uint32_t)f->n_pairs, h);
     return (pdf_glyph_ref){(uint32_t)fi, (uint32_t)f->n_pairs++};
 }
@@ -116,20 +118,21 @@ static const char *const drop_tables[] = {
 };
 
 typedef struct subset_result {
-    hb_blob_t *blob;       /* the subset font file */
-    uint32_t *new_gid;     /* per pair */
-    unsigned n_glyphs;     /* glyph count of the subset */
-    char tag[7];           /* subset tag, from the face and the glyph set */
+    hb_blob_t *blob;   /* the subset font file */
+    uint32_t *new_gid; /* per pair */
+    unsigned n_glyphs; /* glyph count of the subset */
+    char tag[7];       /* subset tag, from the face and the glyph set */
 } subset_result;
 
 static bool subset_font(pdf_ctx *c, const pdf_font *f, subset_result *r) {
     memset(r, 0, sizeof *r);
-    hb_face_t *face = font_face_hb_face(f->face);
+    hb_face_t *face = font_face_hb_subset_face(f->face);
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in) return pdf_fail(c, "subset font %s: out of memory", font_face_family(f->face));
     hb_set_t *glyphs = hb_subset_input_glyph_set(in);
     hb_set_add(glyphs, 0); /* .notdef stays glyph 0 */
-    for (size_t i = 0; i < f->n_pairs; i++) hb_set_add(glyphs, f->pairs[i].gid);
+    for (size_t i = 0; i < f->n_pairs; i++)
+        hb_set_add(glyphs, f->pairs[i].gid);
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop_tables / sizeof *drop_tables; i++)
         hb_set_add(drop, hb_tag_from_string(drop_tables[i], 4));
@@ -221,7 +224,8 @@ static int cmp_int(const void *a, const void *b) {
 static uint32_t *pairs_by_cid(const pdf_font *f, uint32_t max_cid) {
     uint32_t *slot = xmalloc(((size_t)max_cid + 1) * sizeof *slot);
     memset(slot, 0xff, ((size_t)max_cid + 1) * sizeof *slot);
-    for (size_t i = 0; i < f->n_pairs; i++) slot[f->pairs[i].cid] = (uint32_t)i;
+    for (size_t i = 0; i < f->n_pairs; i++)
+        slot[f->pairs[i].cid] = (uint32_t)i;
     uint32_t *order = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *order);
     size_t n = 0;
     for (uint32_t cid = 0; cid <= max_cid; cid++)
@@ -236,7 +240,8 @@ static int build_widths(pdf_font *f, const uint32_t *order) {
     int dw = 1000;
     if (f->n_pairs) {
         int *w = xmalloc(f->n_pairs * sizeof *w);
-        for (size_t i = 0; i < f->n_pairs; i++) w[i] = f->pairs[i].width;
+        for (size_t i = 0; i < f->n_pairs; i++)
+            w[i] = f->pairs[i].width;
         qsort(w, f->n_pairs, sizeof *w, cmp_int);
         size_t best = 0, run = 0;
         for (size_t i = 0; i < f->n_pairs; i++) {
@@ -290,18 +295,18 @@ static void put_utf16_hex(buf *b, const char *s, size_t len) {
 
 static void build_tounicode(buf *b, const pdf_fontset *fs, const pdf_font *f,
                             const uint32_t *order) {
-    buf_puts(b,
-             "/CIDInit /ProcSet findresource begin\n"
-             "12 dict begin\n"
-             "begincmap\n"
-             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-             "/CMapName /Adobe-Identity-UCS def\n"
-             "/CMapType 2 def\n"
-             "1 begincodespacerange\n"
-             "<0000> <FFFF>\n"
-             "endcodespacerange\n");
+    buf_puts(b, "/CIDInit /ProcSet findresource begin\n"
+                "12 dict begin\n"
+                "begincmap\n"
+                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                "/CMapName /Adobe-Identity-UCS def\n"
+                "/CMapType 2 def\n"
+                "1 begincodespacerange\n"
+                "<0000> <FFFF>\n"
+                "endcodespacerange\n");
     size_t n_text = 0;
-    for (size_t k = 0; k < f->n_pairs; k++) n_text += f->pairs[k].text_len > 0;
+    for (size_t k = 0; k < f->n_pairs; k++)
+        n_text += f->pairs[k].text_len > 0;
     size_t done = 0;
     for (size_t k = 0; k < f->n_pairs; k++) {
         const pdf_font_pair *p = &f->pairs[order[k]];
@@ -316,11 +321,10 @@ static void build_tounicode(buf *b, const pdf_fontset *fs, const pdf_font *f,
         done++;
         if (done % 100 == 0 || done == n_text) buf_puts(b, "endbfchar\n");
     }
-    buf_puts(b,
-             "endcmap\n"
-             "CMapName currentdict /CMap defineresource pop\n"
-             "end\n"
-             "end\n");
+    buf_puts(b, "endcmap\n"
+                "CMapName currentdict /CMap defineresource pop\n"
+                "end\n"
+                "end\n");
 }
 
 static bool add_box(pdf_ctx *c, HPDF_Dict d, const char *key, const int v[4]) {
@@ -356,7 +360,7 @@ static bool embed_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
             identity = false;
         }
         if (p->cid > max_cid) max_cid = p->cid;
-        p->width = (int32_t)scale_1000(font_face_advance(face, p->gid), upem);
+        p->width = (int32_t)scale_1000(font_face_advance(face, p->gid), upem) + p->extra;
     }
     free(seen);
     bool ok = false;

@@ -12,13 +12,15 @@
 #include "../layout/layout.h"
 #include "pdf_internal.h"
 
-/* A distinct (glyph, text) pair of one face. Two code points drawn with one
- * glyph are two pairs with two CIDs, so text extraction returns each. */
+/* A distinct (glyph, text, extra width) triple of one face. Two code points
+ * drawn with one glyph are two pairs with two CIDs, so text extraction returns
+ * each; a glyph followed by a Han–Latin gap gets a CID whose width holds it. */
 typedef struct pdf_font_pair {
     uint32_t gid;                /* glyph id in the face */
     uint32_t text_off, text_len; /* in the layout's text pool */
     uint32_t cid;                /* assigned by pdf_fontset_embed */
     int32_t width;               /* advance in 1/1000 em, as written in /W */
+    int16_t extra;               /* spacing the glyph carries (layout_glyph.extra) */
 } pdf_font_pair;
 
 typedef struct pdf_font {

@@ -37,8 +37,7 @@ void pdf_hash_update(pdf_hash *h, const void *data, size_t len) {
     for (; i + 8 <= len; i += 8) {
         uint64_t w = (uint64_t)p[i] | (uint64_t)p[i + 1] << 8 | (uint64_t)p[i + 2] << 16 |
                      (uint64_t)p[i + 3] << 24 | (uint64_t)p[i + 4] << 32 |
-                     (uint64_t)p[i + 5] << 40 | (uint64_t)p[i + 6] << 48 |
-                     (uint64_t)p[i + 7] << 56;
+                     (uint64_t)p[i + 5] << 40 | (uint64_t)p[i + 6] << 48 | (uint64_t)p[i + 7] << 56;
         h->lo ^= w;
         hash_mul_prime(h);
     }

@@ -307,6 +307,28 @@ int main(int argc, char **argv) {
     free(cmd);
     if (e.len) fprintf(stderr, "poppler said: %s\n", e.data);
     CHECK(e.len == 0);
+    /* The Han–Latin gap is spacing, not text: extraction must not see a word
+     * break there ("2021年", never "2021 年"). Checked where no table puts a
+     * number and its unit in neighbouring cells. */
+    if (r->n_indicators == 0 && o.data) {
+        size_t spaced = 0;
+        for (size_t i = 0; i < o.len;) {
+            size_t at = i;
+            uint32_t a = utf8_next(o.data, o.len, &i);
+            if (i >= o.len || o.data[i] != ' ') continue;
+            size_t j = i + 1;
+            if (j >= o.len) break;
+            uint32_t b = utf8_next(o.data, o.len, &j);
+            bool ha = a >= 0x3400, hb = b >= 0x3400;
+            bool la = a < 128 && a > ' ', lb = b < 128 && b > ' ';
+            if ((ha && lb) || (la && hb)) {
+                spaced++;
+                fprintf(stderr, "%s: extracted text has a space: %.*s\n", in, (int)(j - at),
+                        o.data + at);
+            }
+        }
+        CHECK(spaced == 0);
+    }
     buf got, exp;
     buf_init(&got);
     buf_init(&exp);

@@ -30,6 +30,26 @@ static int has_diag(const diag_list *d, const char *want) {
     return 0;
 }
 
+/* The subsetter's view of a face: the same glyphs and outlines, no cmap. */
+static int subset_view_ok(const font_face *f) {
+    hb_face_t *a = font_face_hb_face(f), *b = font_face_hb_subset_face(f);
+    hb_tag_t cmap = HB_TAG('c', 'm', 'a', 'p'), glyf = HB_TAG('g', 'l', 'y', 'f');
+    hb_blob_t *ca = hb_face_reference_table(a, cmap), *cb = hb_face_reference_table(b, cmap);
+    hb_blob_t *ga = hb_face_reference_table(a, glyf), *gb = hb_face_reference_table(b, glyf);
+    int ok = a != b && hb_face_is_immutable(b) && hb_blob_get_length(ca) > 0 &&
+             hb_blob_get_length(cb) == 0 && hb_blob_get_length(ga) > 0 &&
+             hb_blob_get_length(ga) == hb_blob_get_length(gb) &&
+             memcmp(hb_blob_get_data(ga, NULL), hb_blob_get_data(gb, NULL),
+                    hb_blob_get_length(ga)) == 0 &&
+             hb_face_get_glyph_count(a) == hb_face_get_glyph_count(b) &&
+             hb_face_get_upem(a) == hb_face_get_upem(b);
+    hb_blob_destroy(ca);
+    hb_blob_destroy(cb);
+    hb_blob_destroy(ga);
+    hb_blob_destroy(gb);
+    return ok;
+}
+
 static void test_manifest(void) {
     diag_list *d = diag_list_new();
     font_lib *lib = font_lib_load("fonts/fonts.json", d);
@@ -70,6 +90,7 @@ static void test_manifest(void) {
     CHECK(hb_face_get_upem(font_face_hb_face(kai)) == upem);
     CHECK(hb_font_is_immutable(font_face_hb_font(kai)));
     CHECK(hb_face_is_immutable(font_face_hb_face(kai)));
+    CHECK(subset_view_ok(kai));
 
     /* 法 U+6CD5; 𠮷 U+20BB7 (CJK Extension B, in LXGW WenKai); U+10FFFD is a
      * private-use code point no font maps. */
@@ -113,8 +134,10 @@ static void test_collection_and_missing(void) {
     const char *m = write_tmp(
         "ok.json",
         "{\"fonts\": ["
-        "{\"family\": \"CN\", \"file\": \"/usr/share/fonts/truetype/arphic/uming.ttc\", \"index\": 0},"
-        "{\"family\": \"TW\", \"file\": \"/usr/share/fonts/truetype/arphic/uming.ttc\", \"index\": 2},"
+        "{\"family\": \"CN\", \"file\": \"/usr/share/fonts/truetype/arphic/uming.ttc\", \"index\": "
+        "0},"
+        "{\"family\": \"TW\", \"file\": \"/usr/share/fonts/truetype/arphic/uming.ttc\", \"index\": "
+        "2},"
         "{\"family\": \"Gone\", \"file\": \"missing/nothing.ttf\", \"package\": \"fonts-gone\"}"
         "]}");
     font_lib *lib = font_lib_load(m, d);
@@ -134,6 +157,7 @@ static void test_collection_and_missing(void) {
         CHECK_STR(font_face_ps_name(cn), "UMingCN");
         CHECK_STR(font_face_ps_name(tw), "UMingTW");
         CHECK(font_face_index(tw) == 2);
+        CHECK(subset_view_ok(cn) && subset_view_ok(tw));
         /* one mapping: both faces read from one blob */
         hb_blob_t *a = hb_face_reference_blob(font_face_hb_face(cn));
         hb_blob_t *b = hb_face_reference_blob(font_face_hb_face(tw));
@@ -159,7 +183,8 @@ static void test_bad_manifests(void) {
         "{\"family\": 3, \"file\": \"x.ttf\"},"
         "{\"family\": \"C\", \"file\": \"x.ttf\", \"index\": -1},"
         "[1],"
-        "{\"family\": \"a\", \"file\": \"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf\", \"extra\": 1}"
+        "{\"family\": \"a\", \"file\": \"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf\", "
+        "\"extra\": 1}"
         "]}");
     CHECK(font_lib_load(m, d) == NULL);
     snprintf(want, sizeof want, "%s: $.fonts[1].file: expected a string, got a number", m);
@@ -195,6 +220,18 @@ static void test_bad_manifests(void) {
     CHECK(diag_size(d) == 1 && strncmp(diag_text_at(d, 0), want, strlen(want)) == 0);
     diag_clear(d);
 
+    m = write_tmp("trailing.json", "{\"fonts\": []}\n}\n");
+    CHECK(font_lib_load(m, d) == NULL);
+    snprintf(want, sizeof want, "%s: invalid JSON at line 2, column 1", m);
+    CHECK(has_diag(d, want));
+    diag_clear(d);
+
+    m = write_tmp("empty.json", "{\"fonts\": []}");
+    CHECK(font_lib_load(m, d) == NULL);
+    snprintf(want, sizeof want, "%s: $.fonts: no usable font", m);
+    CHECK(has_diag(d, want));
+    diag_clear(d);
+
     /* a file that is there but is not a font: an error, relative path */
     m = write_tmp("notfont.json", "{\"fonts\": [{\"family\": \"X\", \"file\": \"notafont.ttf\"}]}");
     CHECK(font_lib_load(m, d) == NULL);
@@ -203,9 +240,8 @@ static void test_bad_manifests(void) {
           strstr(diag_text_at(d, 0), "$.fonts[0].file: "));
     diag_clear(d);
 
-    m = write_tmp("index.json",
-                  "{\"fonts\": [{\"family\": \"X\", \"file\": "
-                  "\"/usr/share/fonts/truetype/arphic/uming.ttc\", \"index\": 9}]}");
+    m = write_tmp("index.json", "{\"fonts\": [{\"family\": \"X\", \"file\": "
+                                "\"/usr/share/fonts/truetype/arphic/uming.ttc\", \"index\": 9}]}");
     CHECK(font_lib_load(m, d) == NULL);
     snprintf(want, sizeof want,
              "%s: $.fonts[0].file: /usr/share/fonts/truetype/arphic/uming.ttc has 4 face(s); "
