@@ -22,5 +22,6 @@ void cli_json_string(FILE *f, const char *s, size_t len);
 
 int cmd_render(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 #endif

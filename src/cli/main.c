@@ -14,6 +14,7 @@ typedef struct {
 static const command commands[] = {
     {"render", cmd_render},
     {"check", cmd_check},
+    {"batch", cmd_batch},
 };
 
 int main(int argc, char **argv) {

@@ -334,6 +334,7 @@ void layout_text(layout_engine *e, tmpl_style_id style, const char *text, size_t
     }
     size_t j = 0, n = r.n_lines;
     while (j < n) {
+        if (e->failed) return;
         size_t k = lines_fit(e, pitch);
         if (k == 0) {
             if (!e->fresh) {
@@ -387,7 +388,13 @@ static void replace_all(buf *out, const char *s, const char *key, const char *va
     }
 }
 
+bool layout_failed(const layout_engine *e) { return e->failed; }
+
 layout_doc *layout_finish(layout_engine *e) {
+    if (e->char_unlisted)
+        diag_add(e->d, DIAG_WARNING, e->source, NULL,
+                 "%zu more character warnings not listed (the first %d are)", e->char_unlisted,
+                 LAYOUT_MAX_CHAR_WARNINGS);
     layout_cur_page(e);
     layout_doc *d = e->doc;
     const tmpl *t = e->t;

@@ -15,6 +15,16 @@
 
 typedef struct layout_engine layout_engine;
 
+/* Pages per document (documented in docs/limits.md). A 10 MB paragraph in the
+ * default template takes about 3,000; the limit stops runaway input (or a
+ * template that repeats the body) from taking minutes and gigabytes, well
+ * below libharu's own limit on one page tree (32,767 kids). */
+#define LAYOUT_MAX_PAGES 5000
+
+/* Character warnings (characters no font has, right-to-left text) listed
+ * per document; the rest are counted in one final warning. */
+#define LAYOUT_MAX_CHAR_WARNINGS 100
+
 /* Resolves every style's font role to the faces the font_lib has. A role
  * none of whose families is available is an error naming the template path.
  * source names the report in diagnostics (character warnings). */
@@ -59,6 +69,10 @@ typedef struct layout_table {
  * header); the header repeats on every page the table continues on, and rows
  * are never split across pages unless a row is taller than a page. */
 void layout_table_add(layout_engine *e, const layout_table *t);
+
+/* True once the document outgrew LAYOUT_MAX_PAGES (an error was added to
+ * the engine's diagnostics); layout_* calls then do nothing. */
+bool layout_failed(const layout_engine *e);
 
 /* Adds footers (page numbers) and hands over the document, which the caller
  * frees with layout_doc_free. The engine is spent afterwards. */

@@ -43,7 +43,14 @@ struct layout_engine {
     double left, right, top, bottom; /* type area */
     double y;                        /* top of the free space on the current page */
     bool fresh;                      /* nothing placed on the current page yet */
+    /* The page limit was reached (an error is in d): nothing more is laid
+     * out, and render_report fails. */
     bool failed;
+    /* Set while tables measure cells: measuring shapes text that is shaped
+     * again when placed, and must not warn twice. */
+    bool quiet;
+    size_t char_warnings;   /* character warnings given so far */
+    size_t char_unlisted;   /* ... and those left out after the cap */
 };
 
 typedef struct run {

@@ -23,8 +23,10 @@ static double row_height(layout_engine *e, const layout_table *t, const layout_t
     double h = 0;
     size_t nc = row->group ? 1 : t->n_cols;
     /* Measuring shapes the cells once more when they are placed; the text
-     * pool keeps only the placed copy. */
+     * pool keeps only the placed copy, and warnings come from placing. */
     size_t pool_len = e->pool.len;
+    bool quiet = e->quiet;
+    e->quiet = true;
     for (size_t c = 0; c < nc; c++) {
         run r;
         double w = row->group ? (e->right - e->left) : colw[c];
@@ -34,6 +36,7 @@ static double row_height(layout_engine *e, const layout_table *t, const layout_t
         if (ch > h) h = ch;
     }
     e->pool.len = pool_len;
+    e->quiet = quiet;
     return h + 2 * CELL_PAD_Y;
 }
 
@@ -80,7 +83,7 @@ void layout_table_add(layout_engine *e, const layout_table *t) {
     }
     double hh = row_height(e, t, &header, TMPL_STYLE_TABLE_HEADER, colw);
     bool open = false; /* a table segment is open on the current page */
-    for (size_t i = 0; i < t->n_rows; i++) {
+    for (size_t i = 0; i < t->n_rows && !e->failed; i++) {
         const layout_table_row *row = &t->rows[i];
         tmpl_style_id rs = row->group ? TMPL_STYLE_TABLE_GROUP : TMPL_STYLE_TABLE_CELL;
         double rh = row_height(e, t, row, rs, colw);

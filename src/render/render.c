@@ -222,7 +222,12 @@ bool render_report(const report *r, const tmpl *t, const font_lib *fonts, const 
             break;
         }
     }
+    bool failed = layout_failed(e);
     layout_doc *doc = layout_finish(e);
+    if (failed) {
+        layout_doc_free(doc);
+        return false;
+    }
 
     char *subject = xasprintf("%s%d年法治政府建设情况简报", r->region_name, r->year);
     char *keywords = xasprintf("%s, %d, 法治政府建设", r->region_name, r->year);

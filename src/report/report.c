@@ -307,18 +307,24 @@ static void report_syntax_error(ctx *c, const char *s, size_t n, size_t fail) {
 static void check_nul_escapes(ctx *c, const char *s, size_t n) {
     if (!strstr(s, "\\u0000")) return;
     bool in_string = false;
-    size_t line = 1, start = 0;
+    /* The column is counted on from the previous escape on the same line:
+     * counting from the line's start for each escape was quadratic, and a
+     * long line of "\\u0000" took minutes. */
+    size_t line = 1, counted = 0, col = 0;
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
-        if (ch == '\n') line++, start = i + 1;
+        if (ch == '\n') line++, counted = i + 1, col = 0;
         if (!in_string) {
             if (ch == '"') in_string = true;
         } else if (ch == '"') {
             in_string = false;
         } else if (ch == '\\' && i + 1 < n) {
-            if (n - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0)
+            if (n - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0) {
+                col += utf8_count(s + counted, i - counted);
+                counted = i;
                 input_error(c, "NUL character (\\u0000) in a string at line %zu, column %zu", line,
-                            utf8_count(s + start, i - start) + 1);
+                            col + 1);
+            }
             i++;
         }
     }

@@ -1,0 +1,540 @@
+/* The batch runner. One producer (the caller's thread) reads and parses the
+ * reports in input order, and workers render and write them. Parsing stays on
+ * one thread on purpose: it is cheap (~0.15 ms of the ~5 ms a report costs),
+ * it makes "the first report with an id wins" a plain in-order check, and
+ * cJSON records parse failures in a global, so parsing on several threads at
+ * once would race.
+ *
+ * Reports travel through a ring of slots indexed by input position:
+ *
+ *   head ≤ take ≤ tail,  tail - head ≤ cap
+ *   [head, take)  taken by workers (running or done, not yet in the manifest)
+ *   [take, tail)  parsed, waiting for a worker
+ *
+ * The worker that completes a slot emits every done slot from head on, so
+ * the manifest is written in input order, and the producer waits while the
+ * ring is full, so a slow report holds back at most cap others: memory is
+ * bounded by the ring, not by the batch. */
+#define _POSIX_C_SOURCE 200809L
+#include "batch.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../render/render.h"
+#include "../report/report.h"
+#include "../util/buf.h"
+#include "../util/file.h"
+#include "../util/xalloc.h"
+#include "batch_input.h"
+#include "batch_manifest.h"
+
+enum { SLOTS_PER_WORKER = 4, MAX_JOBS = 256 };
+#define PROGRESS_PERIOD_S 0.1
+
+typedef enum { SLOT_EMPTY, SLOT_READY, SLOT_RUNNING, SLOT_DONE } slot_state;
+
+typedef struct slot {
+    slot_state state;
+    char *source;
+    char *id;   /* the report's id, when it parsed */
+    char *name; /* output file name; NULL when the report failed before rendering */
+    report *r;  /* to render; NULL when it already failed */
+    diag_list *d;
+    bool ok;
+    size_t pages, bytes;
+    double ms;
+} slot;
+
+/* Output names claimed so far, each with the source that claimed it: open
+ * addressing, grown at half load. */
+typedef struct id_entry {
+    char *name, *source;
+} id_entry;
+
+typedef struct id_set {
+    id_entry *v;
+    size_t n, cap;
+} id_set;
+
+struct batch {
+    const tmpl *t;
+    const font_lib *fonts;
+    batch_opts o;
+    char *out_dir;
+    char *manifest_path, *manifest_tmp;
+    FILE *manifest;
+    diag_list *d;
+    atomic_bool cancel;
+    bool ran;
+
+    pthread_mutex_t mu;
+    pthread_cond_t work, space;
+    slot *ring;
+    size_t cap, head, take, tail;
+    bool input_done;
+
+    /* under mu */
+    size_t ok, failed;
+    bool manifest_error;
+    int manifest_errno;
+    buf line;
+    double t0, last_draw;
+    size_t total;
+    bool total_known, progress_shown;
+
+    id_set ids; /* producer only */
+};
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+unsigned batch_default_jobs(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) return 1;
+    return n > MAX_JOBS ? MAX_JOBS : (unsigned)n;
+}
+
+void batch_summary(const batch_stats *st, char *out, size_t size) {
+    double rate = st->seconds > 0 ? (double)st->reports / st->seconds : 0;
+    snprintf(out, size, "%s%zu report%s: %zu ok, %zu failed, %.1f s, %.0f reports/s",
+             st->interrupted ? "interrupted after " : "", st->reports,
+             st->reports == 1 ? "" : "s", st->ok, st->failed, st->seconds, rate);
+}
+
+/* ---- the id set -------------------------------------------------------- */
+
+static uint64_t str_hash(const char *s) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static id_entry *ids_find(id_set *set, const char *name) {
+    if (!set->cap) return NULL;
+    size_t mask = set->cap - 1;
+    for (size_t i = (size_t)str_hash(name) & mask;; i = (i + 1) & mask) {
+        if (!set->v[i].name) return NULL;
+        if (strcmp(set->v[i].name, name) == 0) return &set->v[i];
+    }
+}
+
+static void ids_put(id_set *set, char *name, char *source) {
+    if ((set->n + 1) * 2 > set->cap) {
+        id_set grown = {xcalloc(set->cap ? set->cap * 2 : 256, sizeof(id_entry)), set->n,
+                        set->cap ? set->cap * 2 : 256};
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->v[i].name) continue;
+            size_t mask = grown.cap - 1, k = (size_t)str_hash(set->v[i].name) & mask;
+            while (grown.v[k].name) k = (k + 1) & mask;
+            grown.v[k] = set->v[i];
+        }
+        free(set->v);
+        *set = grown;
+    }
+    size_t mask = set->cap - 1, k = (size_t)str_hash(name) & mask;
+    while (set->v[k].name) k = (k + 1) & mask;
+    set->v[k] = (id_entry){name, source};
+    set->n++;
+}
+
+static void ids_free(id_set *set) {
+    for (size_t i = 0; i < set->cap; i++) {
+        free(set->v[i].name);
+        free(set->v[i].source);
+    }
+    free(set->v);
+    *set = (id_set){0};
+}
+
+/* ---- the output folder ------------------------------------------------- */
+
+/* mkdir -p: every missing folder on the way, then a check that the last one
+ * is a folder. */
+static bool make_dirs(const char *path, diag_list *d) {
+    char *p = xstrdup(path);
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/') p[--n] = 0;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = 0;
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            diag_add(d, DIAG_ERROR, path, NULL, "cannot create the output folder %s: %s", p,
+                     strerror(errno));
+            free(p);
+            return false;
+        }
+        *s = '/';
+    }
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        diag_add(d, DIAG_ERROR, path, NULL, "cannot create the output folder: %s",
+                 strerror(errno));
+        free(p);
+        return false;
+    }
+    free(p);
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        diag_add(d, DIAG_ERROR, path, NULL, "the output path exists and is not a folder");
+        return false;
+    }
+    return true;
+}
+
+static char *out_path(const batch *b, const char *name) {
+    size_t n = strlen(b->out_dir);
+    return n && b->out_dir[n - 1] == '/' ? xasprintf("%s%s", b->out_dir, name)
+                                         : xasprintf("%s/%s", b->out_dir, name);
+}
+
+batch *batch_new(const tmpl *t, const font_lib *fonts, const batch_opts *opts, diag_list *d) {
+    if (!t || !fonts || !opts || !opts->out_dir || !opts->out_dir[0]) {
+        diag_add(d, DIAG_ERROR, NULL, NULL, "batch: no template, fonts or output folder");
+        return NULL;
+    }
+    if (!make_dirs(opts->out_dir, d)) return NULL;
+    batch *b = xcalloc(1, sizeof *b);
+    b->t = t;
+    b->fonts = fonts;
+    b->o = *opts;
+    if (b->o.jobs == 0) b->o.jobs = batch_default_jobs();
+    if (b->o.jobs > MAX_JOBS) b->o.jobs = MAX_JOBS;
+    b->out_dir = xstrdup(opts->out_dir);
+    b->d = d;
+    atomic_init(&b->cancel, false);
+    b->manifest_path = out_path(b, "manifest.jsonl");
+    /* The manifest is written under a temporary name and renamed at the end,
+     * so a reader never sees half of one; creating it now is also the test
+     * that the folder is writable, before any report is rendered. */
+    b->manifest_tmp = xasprintf("%s.tmp-XXXXXX", b->manifest_path);
+    int fd = mkstemp(b->manifest_tmp);
+    if (fd < 0) {
+        diag_add(d, DIAG_ERROR, opts->out_dir, NULL, "cannot write into the output folder: %s",
+                 strerror(errno));
+        free(b->manifest_tmp);
+        b->manifest_tmp = NULL;
+        batch_free(b);
+        return NULL;
+    }
+    b->manifest = fdopen(fd, "w");
+    if (!b->manifest) {
+        diag_add(d, DIAG_ERROR, b->manifest_tmp, NULL, "cannot open: %s", strerror(errno));
+        close(fd);
+        batch_free(b);
+        return NULL;
+    }
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->work, NULL);
+    pthread_cond_init(&b->space, NULL);
+    b->cap = (size_t)b->o.jobs * SLOTS_PER_WORKER;
+    b->ring = xcalloc(b->cap, sizeof *b->ring);
+    return b;
+}
+
+static void slot_clear(slot *s) {
+    free(s->source);
+    free(s->id);
+    free(s->name);
+    report_free(s->r);
+    diag_list_free(s->d);
+    *s = (slot){0};
+}
+
+void batch_free(batch *b) {
+    if (!b) return;
+    if (b->manifest) fclose(b->manifest);
+    if (b->manifest_tmp) unlink(b->manifest_tmp); /* still there: the run did not finish */
+    if (b->ring) {
+        for (size_t i = 0; i < b->cap; i++) slot_clear(&b->ring[i]);
+        free(b->ring);
+        pthread_mutex_destroy(&b->mu);
+        pthread_cond_destroy(&b->work);
+        pthread_cond_destroy(&b->space);
+    }
+    ids_free(&b->ids);
+    buf_free(&b->line);
+    free(b->manifest_tmp);
+    free(b->manifest_path);
+    free(b->out_dir);
+    free(b);
+}
+
+void batch_cancel(batch *b) {
+    if (!b) return;
+    atomic_store(&b->cancel, true);
+    if (!b->ring) return;
+    pthread_mutex_lock(&b->mu);
+    pthread_cond_broadcast(&b->work);
+    pthread_cond_broadcast(&b->space);
+    pthread_mutex_unlock(&b->mu);
+}
+
+/* ---- producer: read, parse, claim the id ------------------------------- */
+
+static void prepare(batch *b, slot *s, batch_item *item) {
+    s->source = item->source;
+    item->source = NULL;
+    s->d = diag_list_new();
+    if (item->error) {
+        diag_add(s->d, DIAG_ERROR, s->source, NULL, "%s", item->error);
+        return;
+    }
+    report *r = report_parse(item->data, item->len, s->source, s->d);
+    if (!r) return;
+    s->id = xstrdup(r->id);
+    char *name = batch_file_name(r->id);
+    if (strlen(name) != strlen(r->id) + 4 || strncmp(name, r->id, strlen(r->id)) != 0)
+        diag_add(s->d, DIAG_WARNING, s->source, "$.id", "id \"%s\" is written as %s", r->id,
+                 name);
+    id_entry *first = ids_find(&b->ids, name);
+    if (first) {
+        diag_add(s->d, DIAG_ERROR, s->source, "$.id",
+                 "duplicate id \"%s\": %s has it too and is the one written", r->id,
+                 first->source);
+        free(name);
+        report_free(r);
+        return;
+    }
+    ids_put(&b->ids, xstrdup(name), xstrdup(s->source));
+    s->name = name;
+    s->r = r;
+}
+
+/* ---- workers: render and write ----------------------------------------- */
+
+/* The PDF writer's messages do not name the report (it knows none); every
+ * message of the batch does, so that stderr alone says which report failed.
+ * A message naming another file (a font, the template) keeps that name after
+ * the report's. */
+static void adopt_diags(diag_list *to, const diag_list *from, const char *source) {
+    size_t n = strlen(source);
+    for (size_t i = 0; i < diag_size(from); i++) {
+        const char *text = diag_text_at(from, i), *msg = diag_message_at(from, i);
+        diag_severity sev = diag_severity_at(from, i);
+        if (strncmp(text, source, n) == 0 && text[n] == ':') {
+            diag_add(to, sev, source, diag_path_at(from, i), "%s", msg);
+            continue;
+        }
+        /* text is "[file: ][path: ][warning: ]message" */
+        size_t skip = strlen(msg) + (sev == DIAG_WARNING ? strlen("warning: ") : 0);
+        size_t prefix = strlen(text) >= skip ? strlen(text) - skip : 0;
+        diag_add(to, sev, source, NULL, "%.*s%s", (int)prefix, text, msg);
+    }
+}
+
+static void run_slot(batch *b, slot *s) {
+    if (!s->r) return;
+    double t0 = now_s();
+    diag_list *d = diag_list_new();
+    render_result res;
+    render_opts ro = {.fallback_epoch = b->o.fallback_epoch};
+    if (render_report(s->r, b->t, b->fonts, &ro, &res, d)) {
+        char *path = out_path(b, s->name);
+        if (file_write_atomic(path, res.pdf, res.pdf_len, d)) {
+            s->ok = true;
+            s->pages = res.pages;
+            s->bytes = res.pdf_len;
+        }
+        free(path);
+    }
+    render_result_free(&res);
+    report_free(s->r);
+    s->r = NULL;
+    adopt_diags(s->d, d, s->source);
+    diag_list_free(d);
+    s->ms = (now_s() - t0) * 1e3;
+}
+
+/* ---- emitting, under the lock ------------------------------------------ */
+
+static void clear_progress(batch *b) {
+    if (b->progress_shown && b->o.log) fputs("\r\033[K", b->o.log);
+    b->progress_shown = false;
+}
+
+static void draw_progress(batch *b) {
+    if (!b->o.progress || !b->o.log) return;
+    double t = now_s();
+    if (t - b->last_draw < PROGRESS_PERIOD_S) return;
+    b->last_draw = t;
+    size_t done = b->ok + b->failed;
+    double el = t - b->t0, rate = el > 0 ? (double)done / el : 0;
+    char line[160];
+    if (b->total_known && b->total >= done) {
+        int n = snprintf(line, sizeof line, "%zu/%zu reports, %.0f/s", done, b->total, rate);
+        if (rate > 0 && n > 0 && (size_t)n < sizeof line)
+            snprintf(line + n, sizeof line - (size_t)n, ", %.0f s left",
+                     (double)(b->total - done) / rate);
+    } else {
+        snprintf(line, sizeof line, "%zu reports, %.0f/s", done, rate);
+    }
+    if (b->failed) {
+        size_t n = strlen(line);
+        snprintf(line + n, sizeof line - n, ", %zu failed", b->failed);
+    }
+    fprintf(b->o.log, "\r\033[K%s", line);
+    fflush(b->o.log);
+    b->progress_shown = true;
+}
+
+static void emit(batch *b, slot *s) {
+    batch_record rec = {.id = s->id,
+                        .source = s->source,
+                        .output = s->ok ? s->name : NULL,
+                        .pages = s->pages,
+                        .bytes = s->bytes,
+                        .ms = s->ms,
+                        .ok = s->ok,
+                        .d = s->d};
+    b->line.len = 0;
+    batch_manifest_line(&b->line, &rec);
+    if (!b->manifest_error && fwrite(b->line.data, 1, b->line.len, b->manifest) != b->line.len) {
+        b->manifest_error = true;
+        b->manifest_errno = errno;
+    }
+    if (s->ok)
+        b->ok++;
+    else
+        b->failed++;
+    if (b->o.log) {
+        bool cleared = false;
+        for (size_t i = 0; i < diag_size(s->d); i++) {
+            if (b->o.quiet && diag_severity_at(s->d, i) == DIAG_WARNING) continue;
+            if (!cleared) clear_progress(b), cleared = true;
+            fprintf(b->o.log, "%s\n", diag_text_at(s->d, i));
+        }
+    }
+    draw_progress(b);
+}
+
+static void emit_ready(batch *b) {
+    bool any = false;
+    while (b->head < b->take && b->ring[b->head % b->cap].state == SLOT_DONE) {
+        slot *s = &b->ring[b->head % b->cap];
+        emit(b, s);
+        slot_clear(s);
+        b->head++;
+        any = true;
+    }
+    if (any) pthread_cond_signal(&b->space);
+}
+
+static void *worker(void *arg) {
+    batch *b = arg;
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        while (b->take == b->tail && !b->input_done && !atomic_load(&b->cancel))
+            pthread_cond_wait(&b->work, &b->mu);
+        if (atomic_load(&b->cancel) || b->take == b->tail) break;
+        slot *s = &b->ring[b->take % b->cap];
+        b->take++;
+        s->state = SLOT_RUNNING;
+        pthread_mutex_unlock(&b->mu);
+        run_slot(b, s);
+        pthread_mutex_lock(&b->mu);
+        s->state = SLOT_DONE;
+        emit_ready(b);
+    }
+    pthread_mutex_unlock(&b->mu);
+    return NULL;
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+static bool finish_manifest(batch *b) {
+    FILE *f = b->manifest;
+    b->manifest = NULL;
+    int err = b->manifest_error ? b->manifest_errno : 0;
+    if (fflush(f) != 0 && !err) err = errno;
+    if (!err && fsync(fileno(f)) != 0 && errno != EINVAL) err = errno;
+    if (!err) fchmod(fileno(f), 0644); /* mkstemp made it 0600; see file_write_atomic */
+    if (fclose(f) != 0 && !err) err = errno;
+    if (!err && rename(b->manifest_tmp, b->manifest_path) != 0) err = errno;
+    if (err) {
+        diag_add(b->d, DIAG_ERROR, b->manifest_path, NULL, "cannot write: %s",
+                 strerror(err ? err : EIO));
+        return false; /* batch_free removes the temporary */
+    }
+    free(b->manifest_tmp);
+    b->manifest_tmp = NULL;
+    return true;
+}
+
+bool batch_run(batch *b, const char *const *inputs, size_t n_inputs, batch_stats *stats) {
+    *stats = (batch_stats){0};
+    if (b->ran) {
+        diag_add(b->d, DIAG_ERROR, NULL, NULL, "batch: batch_run called twice");
+        return false;
+    }
+    b->ran = true;
+    b->t0 = now_s();
+    if (b->o.progress) b->total_known = batch_input_count(inputs, n_inputs, &b->total);
+
+    unsigned n_workers = b->o.jobs;
+    pthread_t *threads = xcalloc(n_workers, sizeof *threads);
+    unsigned started = 0;
+    for (; started < n_workers; started++)
+        if (pthread_create(&threads[started], NULL, worker, b) != 0) break;
+    bool ok = started > 0;
+    if (!ok) diag_add(b->d, DIAG_ERROR, NULL, NULL, "batch: cannot start a worker thread");
+
+    batch_input *in = batch_input_new(inputs, n_inputs, b->o.stdin_fd, REPORT_MAX_BYTES);
+    while (ok) {
+        pthread_mutex_lock(&b->mu);
+        while (b->tail - b->head == b->cap && !atomic_load(&b->cancel))
+            pthread_cond_wait(&b->space, &b->mu);
+        pthread_mutex_unlock(&b->mu);
+        if (atomic_load(&b->cancel)) break;
+        batch_item item;
+        if (!batch_input_next(in, &item, &b->cancel)) break;
+        /* the slot at tail is the producer's until tail moves past it */
+        slot *s = &b->ring[b->tail % b->cap];
+        prepare(b, s, &item);
+        batch_item_clear(&item);
+        pthread_mutex_lock(&b->mu);
+        s->state = SLOT_READY;
+        b->tail++;
+        pthread_cond_signal(&b->work);
+        pthread_mutex_unlock(&b->mu);
+    }
+    batch_input_free(in);
+    pthread_mutex_lock(&b->mu);
+    b->input_done = true;
+    pthread_cond_broadcast(&b->work);
+    pthread_mutex_unlock(&b->mu);
+    for (unsigned i = 0; i < started; i++) pthread_join(threads[i], NULL);
+    free(threads);
+
+    /* Cancelled: what was parsed but never taken is dropped; everything
+     * taken has been emitted, so the manifest is a prefix of the inputs. */
+    for (size_t i = b->take; i < b->tail; i++) slot_clear(&b->ring[i % b->cap]);
+    b->tail = b->take;
+
+    clear_progress(b); /* the workers are gone: no lock needed */
+
+    stats->reports = b->ok + b->failed;
+    stats->ok = b->ok;
+    stats->failed = b->failed;
+    stats->interrupted = atomic_load(&b->cancel);
+    stats->seconds = now_s() - b->t0;
+    bool written = finish_manifest(b);
+    if (b->o.log && !b->o.quiet) {
+        char line[200];
+        batch_summary(stats, line, sizeof line);
+        fprintf(b->o.log, "%s\n", line);
+    }
+    return ok && written;
+}

@@ -1,0 +1,174 @@
+/* briefing batch INPUT... -o OUTDIR: many reports into one folder on all
+ * cores (src/batch/batch.h; docs/batch.md). */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch/batch.h"
+#include "briefing.h"
+#include "cli.h"
+#include "util/xalloc.h"
+
+enum { EXIT_INTERRUPTED = 130 };
+
+static void batch_usage(FILE *to) {
+    fputs("usage: briefing batch INPUT... -o OUTDIR [-t TEMPLATE] [-j N] [--quiet]\n"
+          "\n"
+          "  INPUT               a report (.json), a folder of them (every *.json in it, in\n"
+          "                      name order), an NDJSON file (.ndjson/.jsonl: one report per\n"
+          "                      line), or - for NDJSON on standard input\n"
+          "  -o, --output DIR    where OUTDIR/<id>.pdf and OUTDIR/manifest.jsonl go (created\n"
+          "                      when missing)\n"
+          "  -t, --template FILE template JSON (default: templates/briefing.json)\n"
+          "  -j, --jobs N        worker threads (default: one per online core)\n"
+          "  --fonts FILE        font manifest (default: fonts/fonts.json)\n"
+          "  -q, --quiet         no progress, warnings or summary; errors only\n"
+          "\n"
+          "A report that fails is reported and the others are still written.\n"
+          "Exit status: 0 every report written, 1 some report failed or the output could\n"
+          "not be written, 2 invalid usage or template, 130 interrupted (SIGINT/SIGTERM).\n"
+          "See docs/batch.md for the manifest format.\n",
+          to);
+}
+
+/* Signals are taken by sigwait on a thread of their own: every other thread
+ * blocks them, so no write, rename or lock is ever interrupted halfway, and
+ * the waiter may call batch_cancel, which a signal handler could not. */
+typedef struct sig_waiter {
+    sigset_t set;
+    batch *b;
+    atomic_int got;
+} sig_waiter;
+
+static void *wait_signals(void *arg) {
+    sig_waiter *w = arg;
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&w->set, &sig) != 0) continue;
+        if (sig == SIGUSR1) return NULL; /* sent by cmd_batch: the batch is over */
+        atomic_store(&w->got, sig);
+        batch_cancel(w->b);
+    }
+}
+
+static bool parse_jobs(const char *s, unsigned *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || end == s || v < 1 || v > 256) return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+int cmd_batch(int argc, char **argv) {
+    const char *outdir = NULL, *tpath = NULL, *fpath = NULL;
+    unsigned jobs = 0;
+    bool quiet = false;
+    const char **inputs = xcalloc((size_t)argc + 1, sizeof *inputs);
+    size_t n_inputs = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_next = i + 1 < argc;
+        if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) outdir = argv[++i];
+        else if ((!strcmp(a, "-t") || !strcmp(a, "--template")) && has_next) tpath = argv[++i];
+        else if (!strcmp(a, "--fonts") && has_next) fpath = argv[++i];
+        else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
+            if (!parse_jobs(argv[++i], &jobs)) {
+                fprintf(stderr, "briefing: -j takes a number from 1 to 256 (got \"%s\")\n", argv[i]);
+                free(inputs);
+                return EXIT_INPUT;
+            }
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = true;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            batch_usage(stdout);
+            free(inputs);
+            return EXIT_OK;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "briefing: unknown or incomplete option \"%s\"\n", a);
+            batch_usage(stderr);
+            free(inputs);
+            return EXIT_INPUT;
+        } else inputs[n_inputs++] = a;
+    }
+    if (!outdir || n_inputs == 0) {
+        fprintf(stderr, "briefing: batch needs at least one input and -o OUTDIR\n");
+        batch_usage(stderr);
+        free(inputs);
+        return EXIT_INPUT;
+    }
+
+    char *dir = cli_data_dir();
+    char *tdef = xasprintf("%s/templates/briefing.json", dir);
+    char *fdef = xasprintf("%s/fonts/fonts.json", dir);
+    diag_list *d = diag_list_new();
+    int status = EXIT_OK;
+    font_lib *fonts = NULL;
+    batch *b = NULL;
+    tmpl *t = tmpl_load(tpath ? tpath : tdef, d);
+    if (!t) {
+        status = EXIT_INPUT;
+        goto done;
+    }
+    fonts = font_lib_load(fpath ? fpath : fdef, d);
+    if (!fonts) {
+        status = EXIT_FAIL;
+        goto done;
+    }
+    /* template and font warnings first: they concern every report */
+    diag_print(d, stderr);
+    diag_clear(d);
+
+    /* Blocked before any thread starts, so every thread inherits the mask. */
+    sig_waiter w = {.got = 0};
+    sigemptyset(&w.set);
+    sigaddset(&w.set, SIGINT);
+    sigaddset(&w.set, SIGTERM);
+    sigaddset(&w.set, SIGUSR1);
+    sigset_t old;
+    pthread_sigmask(SIG_BLOCK, &w.set, &old);
+
+    batch_opts o = {.out_dir = outdir,
+                    .jobs = jobs,
+                    .fallback_epoch = cli_source_date_epoch(),
+                    .progress = !quiet && isatty(STDERR_FILENO),
+                    .quiet = quiet,
+                    .log = stderr,
+                    .stdin_fd = STDIN_FILENO};
+    b = batch_new(t, fonts, &o, d);
+    if (!b) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        status = EXIT_FAIL;
+        goto done;
+    }
+    w.b = b;
+    pthread_t waiter;
+    bool waiting = pthread_create(&waiter, NULL, wait_signals, &w) == 0;
+    batch_stats st;
+    bool ok = batch_run(b, inputs, n_inputs, &st);
+    if (waiting) {
+        pthread_kill(waiter, SIGUSR1);
+        pthread_join(waiter, NULL);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    /* a signal after the last report is not an interruption */
+    if (st.interrupted) status = EXIT_INTERRUPTED;
+    else if (!ok || st.failed) status = EXIT_FAIL;
+done:
+    diag_print(d, stderr);
+    batch_free(b);
+    tmpl_free(t);
+    font_lib_free(fonts);
+    diag_list_free(d);
+    free(tdef);
+    free(fdef);
+    free(dir);
+    free(inputs);
+    return status;
+}
