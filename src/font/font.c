@@ -44,7 +44,7 @@ struct font_face {
     unsigned upem;
     int ascender, descender, cap_height;
     int bbox[4];
-    bool serif, fixed_pitch;
+    bool serif, fixed_pitch, bold;
     hb_face_t *hb_face;
     hb_font_t *hb_font;
     hb_face_t *hb_subset_face;
@@ -280,6 +280,9 @@ static bool read_metrics(FT_Library ftlib, const font_file *file, font_face *f,
     f->bbox[3] = (int)ft->bbox.yMax;
     f->fixed_pitch = FT_IS_FIXED_WIDTH(ft) != 0;
     f->serif = detect_serif(ft, f->family);
+    /* A face that is bold by design (its style flags, or an OS/2 weight of
+     * semibold or more) needs no synthetic bold on top. */
+    f->bold = (ft->style_flags & FT_STYLE_FLAG_BOLD) || (os2 && os2->usWeightClass >= 600);
     f->ps_name = sanitize_ps_name(FT_Get_Postscript_Name(ft));
     if (!f->ps_name) f->ps_name = sanitize_ps_name(f->family);
     if (!f->ps_name) f->ps_name = xstrdup("Font");
@@ -544,6 +547,7 @@ int font_face_cap_height(const font_face *f) { return f->cap_height; }
 void font_face_bbox(const font_face *f, int bbox[4]) { memcpy(bbox, f->bbox, sizeof f->bbox); }
 bool font_face_is_serif(const font_face *f) { return f->serif; }
 bool font_face_is_fixed_pitch(const font_face *f) { return f->fixed_pitch; }
+bool font_face_is_bold(const font_face *f) { return f->bold; }
 hb_face_t *font_face_hb_face(const font_face *f) { return f->hb_face; }
 hb_font_t *font_face_hb_font(const font_face *f) { return f->hb_font; }
 hb_face_t *font_face_hb_subset_face(const font_face *f) { return f->hb_subset_face; }

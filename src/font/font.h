@@ -40,6 +40,7 @@ int font_face_cap_height(const font_face *f);
 void font_face_bbox(const font_face *f, int bbox[4]); /* xMin yMin xMax yMax */
 bool font_face_is_serif(const font_face *f);
 bool font_face_is_fixed_pitch(const font_face *f);
+bool font_face_is_bold(const font_face *f); /* bold by design: no synthetic bold needed */
 
 /* HarfBuzz objects, immutable and shared: shape with them, never modify them. */
 hb_face_t *font_face_hb_face(const font_face *f);

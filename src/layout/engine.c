@@ -268,7 +268,7 @@ void layout_place_line(layout_engine *e, const run *r, size_t li, double x, doub
                 .text_off = g == 0 ? r->pool_base + it->start : 0,
                 .text_len = g == 0 ? it->len : 0,
                 .color = st->color,
-                .bold = st->bold,
+                .bold = st->bold && !font_face_is_bold(it->face),
                 .extra = g + 1 == it->n_glyphs ? extra : 0,
             };
             pen += sg->advance;

@@ -78,6 +78,26 @@ int main(void) {
     CHECK(diag_size(d) == 0);
     layout_doc_free(doc);
 
+    /* Synthetic bold: asked for by a style, applied only where the face has
+     * no bold design of its own. */
+    t->styles[TMPL_STYLE_PARAGRAPH].bold = true; /* LXGW WenKai: regular */
+    t->styles[TMPL_STYLE_HEADING2].bold = true;  /* LXGW WenKai Bold */
+    diag_clear(d);
+    doc = render("input/hengshan-2021.json", t, fl, d);
+    size_t fake = 0, real = 0, wrong = 0;
+    for (size_t p = 0; doc && p < doc->n_pages; p++)
+        for (size_t g = 0; g < doc->pages[p].n_glyphs; g++) {
+            const layout_glyph *lg = &doc->pages[p].glyphs[g];
+            bool is_bold_face = font_face_is_bold(lg->face);
+            if (lg->bold && !is_bold_face) fake++;
+            if (!lg->bold && is_bold_face) real++;
+            if (lg->bold && is_bold_face) wrong++;
+        }
+    CHECK(fake > 1000);
+    CHECK(real > 10);
+    CHECK(wrong == 0);
+    layout_doc_free(doc);
+
     tmpl_free(t);
     font_lib_free(fl);
     diag_list_free(d);

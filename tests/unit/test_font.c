@@ -61,6 +61,11 @@ static void test_manifest(void) {
         return;
     }
     CHECK(font_lib_count(lib) == 8);
+    /* Bold by design, or not (decides synthetic bold). */
+    CHECK(font_face_is_bold(font_lib_find(lib, "LXGW WenKai Bold")));
+    CHECK(font_face_is_bold(font_lib_find(lib, "DejaVu Sans Bold")));
+    CHECK(!font_face_is_bold(font_lib_find(lib, "LXGW WenKai")));
+    CHECK(!font_face_is_bold(font_lib_find(lib, "AR PL UMing")));
 
     const font_face *kai = font_lib_find(lib, "lxgw wenkai");
     CHECK(kai != NULL);
