@@ -41,3 +41,7 @@ add_test(NAME typography.cases
          COMMAND stext_check $<TARGET_FILE:briefing> ${CMAKE_SOURCE_DIR}/tests/typography/cases.json
                  ${CMAKE_SOURCE_DIR}/templates/briefing.json ${CMAKE_BINARY_DIR}/typography-out
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# The command line's contract (tests/cli/cli_test.sh).
+add_test(NAME cli.contract COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/cli_test.sh $<TARGET_FILE:briefing>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

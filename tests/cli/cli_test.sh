@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The command line's contract: sub-commands, default output name, exit
+# statuses, and that invalid input writes no PDF.  Usage: cli_test.sh BRIEFING
+set -u
+bin=$(realpath "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+expect_status() { # expected command...
+  local want=$1; shift
+  "$@" >"$work/out" 2>"$work/err"; local got=$?
+  if [ "$got" = "$want" ]; then ok; else bad "$* exited $got, expected $want"; cat "$work/err" >&2; fi
+}
+
+expect_status 0 "$bin" --version
+grep -q '^briefing [0-9]' "$work/out" && ok || bad "--version prints 'briefing N.N.N'"
+expect_status 0 "$bin" --help
+grep -q 'briefing render' "$work/out" && ok || bad "--help lists render"
+expect_status 2 "$bin"
+expect_status 2 "$bin" frobnicate
+expect_status 2 "$bin" render
+expect_status 2 "$bin" render "$root/input/hengshan-2021.json" --no-such-option
+
+# Without -o the PDF is <id>.pdf in the current folder.
+(cd "$work" && "$bin" render "$root/input/kundulun-2022.json" 2>/dev/null)
+[ -s "$work/kundulun-2022.pdf" ] && ok || bad "render without -o writes <id>.pdf"
+head -c 5 "$work/kundulun-2022.pdf" | grep -q '%PDF-' && ok || bad "output is a PDF"
+
+# check: valid reports print ok; invalid ones give every error with its path.
+expect_status 0 "$bin" check "$root"/input/*.json
+[ "$(grep -c ': ok (' "$work/out")" = "$(ls "$root"/input/*.json | wc -l)" ] && ok || bad "check prints ok per report"
+cat >"$work/bad.json" <<'JSON'
+{"id": "x", "region": {"name": "某县", "population": 5}, "year": "2021",
+ "indicators": [{"label": "a", "value": 1}, {"label": "b", "value": "many"}],
+ "sections": []}
+JSON
+expect_status 2 "$bin" check "$work/bad.json"
+grep -qF "$work/bad.json: \$: missing required field \"title\"" "$work/err" && ok || bad "missing title reported"
+grep -qF "$work/bad.json: \$.year: expected an integer, got a string" "$work/err" && ok || bad "year type reported"
+grep -qF "$work/bad.json: \$.indicators[1].value: expected a number, got a string" "$work/err" && ok || bad "indicator value reported"
+grep -qF "$work/bad.json: \$.region: warning: unknown field \"population\"" "$work/err" && ok || bad "unknown field warned"
+
+# render refuses invalid input with status 2 and writes nothing.
+expect_status 2 "$bin" render "$work/bad.json" -o "$work/bad.pdf"
+[ ! -e "$work/bad.pdf" ] && ok || bad "no PDF for invalid input"
+ls "$work" | grep -q 'tmp-' && bad "temporary file left behind" || ok
+
+# A template with an error: status 2, message with the template path.
+printf '{"page": {"size": "A3"}}' >"$work/t.json"
+expect_status 2 "$bin" render "$root/input/hengshan-2021.json" -t "$work/t.json" -o "$work/t.pdf"
+grep -qF "$work/t.json: \$.page.size: unknown page size \"A3\"" "$work/err" && ok || bad "template error names file and path"
+[ ! -e "$work/t.pdf" ] && ok || bad "no PDF for a bad template"
+
+# An output folder that does not exist: status 1, clear message, nothing written.
+expect_status 1 "$bin" render "$root/input/hengshan-2021.json" -o "$work/missing/dir/x.pdf"
+grep -q "cannot create" "$work/err" && ok || bad "unwritable output explained"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
