@@ -20,6 +20,7 @@
 #include "briefing.h"
 #include "check.h"
 #include "layout/punct.h"
+#include "rules.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -114,26 +115,8 @@ static const char *info_field(char *out, const char *key) {
     return p;
 }
 
-static bool prohibited_start(uint32_t cp) {
-    if (cp < 128) return cp && strchr(",.;:!?)]}", (int)cp);
-    switch (cp) {
-    case 0x3001: case 0xFF0C: case 0x3002: case 0xFF1B: case 0xFF1A: case 0xFF01: case 0xFF1F:
-    case 0xFF09: case 0x3015: case 0x3011: case 0x300B: case 0x3009: case 0x300D: case 0x300F:
-    case 0x201D: case 0x2019: case 0x00B7:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool prohibited_end(uint32_t cp) {
-    return cp == '(' || cp == '[' || cp == '{' || cp == 0xFF08 || cp == 0x3014 || cp == 0x3010 ||
-           cp == 0x300A || cp == 0x3008 || cp == 0x300C || cp == 0x300E || cp == 0x201C ||
-           cp == 0x2018;
-}
-
-/* Text is "Chinese" around an ASCII mark when a neighbour is not ASCII; the
- * prohibition on ASCII marks applies only there. */
+/* The layout rules on the laid-out lines: prohibitions (rules.h), flush
+ * justified lines, widows, orphans and headings kept with their text. */
 static void check_layout(const report *r, const layout_doc *doc, double right_edge) {
     size_t bad_start = 0, bad_end = 0, ragged = 0;
     for (size_t i = 0; i < doc->n_lines; i++) {
@@ -148,15 +131,14 @@ static void check_layout(const report *r, const layout_doc *doc, double right_ed
             before_last = last;
             last = utf8_next(t, l->text_len, &j);
         }
-        bool first_cjk_ctx = first >= 128 || second >= 128;
+
         bool continuation = i > 0 && !(doc->lines[i - 1].flags & (LAYOUT_LINE_LAST | LAYOUT_LINE_FORCED));
-        if (prohibited_start(first) && (first >= 128 || first_cjk_ctx) && continuation) {
+        if (rule_no_start(first, second) && continuation) {
             bad_start++;
             fprintf(stderr, "%s: line %zu starts with U+%04X: %.*s\n", r->source, i, first,
                     (int)l->text_len, t);
         }
-        if (prohibited_end(last) && !(l->flags & LAYOUT_LINE_LAST) &&
-            (last >= 128 || before_last >= 128)) {
+        if (rule_no_end(last, before_last) && !(l->flags & LAYOUT_LINE_LAST)) {
             bad_end++;
             fprintf(stderr, "%s: line %zu ends with U+%04X: %.*s\n", r->source, i, last,
                     (int)l->text_len, t);

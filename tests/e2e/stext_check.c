@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "check.h"
+#include "rules.h"
 #include "tmpl/tmpl.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -56,29 +57,6 @@ static uint32_t char_attr(const char *tag) {
     if (!strncmp(p, "&apos;", 6)) return '\'';
     size_t i = 0;
     return utf8_next(p, strlen(p), &i);
-}
-
-static bool no_start(uint32_t cp, uint32_t next) {
-    if (cp < 128) return strchr(",.;:!?)]}", (int)cp) && cp && next >= 0x2E80;
-    switch (cp) {
-    case 0x3001: case 0xFF0C: case 0x3002: case 0xFF1B: case 0xFF1A: case 0xFF01: case 0xFF1F:
-    case 0xFF09: case 0x3015: case 0x3011: case 0x300B: case 0x3009: case 0x300D: case 0x300F:
-    case 0x201D: case 0x2019: case 0x00B7:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool no_end(uint32_t cp, uint32_t prev) {
-    if (cp < 128) return strchr("([{", (int)cp) && cp && prev >= 0x2E80;
-    switch (cp) {
-    case 0xFF08: case 0x3014: case 0x3010: case 0x300A: case 0x3008: case 0x300C: case 0x300E:
-    case 0x201C: case 0x2018:
-        return true;
-    default:
-        return false;
-    }
 }
 
 /* Full-width marks whose trailing blank half may hang past the measure. */
@@ -192,11 +170,11 @@ int main(int argc, char **argv) {
          * lines of the flow are judged for edges. */
         uint32_t first = cs[a].cp, second = b > a + 1 ? cs[a + 1].cp : 0;
         uint32_t last = cs[b - 1].cp, before = b > a + 1 ? cs[b - 2].cp : 0;
-        if (!ls[i].first && !ls[i].after_forced && no_start(first, second)) {
+        if (!ls[i].first && !ls[i].after_forced && rule_no_start(first, second)) {
             starts++;
             fprintf(stderr, "%s: page %d y %.1f starts with U+%04X\n", in, ls[i].page, ls[i].y, first);
         }
-        if (!ls[i].last && no_end(last, before)) {
+        if (!ls[i].last && rule_no_end(last, before)) {
             ends++;
             fprintf(stderr, "%s: page %d y %.1f ends with U+%04X\n", in, ls[i].page, ls[i].y, last);
         }
