@@ -2,8 +2,12 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Seconds each libFuzzer target runs in `make fuzz` (the test suite: 20).
+FUZZ_TIME ?= 300
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all setup build build-asan demo test test-fast bench clean
+.PHONY: all setup build build-asan demo test test-fast fuzz bench clean
 
 all: build
 
@@ -29,17 +33,31 @@ demo: build
 	done
 	@ls -l out/*.pdf
 
-# The whole suite, first on the release build, then under the sanitizers.
+# The whole suite, first on the release build, then under the sanitizers
+# (with a short run of each fuzz target), then under valgrind memcheck (unit
+# tests, one report end to end, the bad cases but the biggest).
 test: build build-asan
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE memcheck
+	@cd $(ASAN_BUILD) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L memcheck
 
 test-fast: build
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE memcheck
 
+# Each libFuzzer target (fuzz/) for FUZZ_TIME seconds; the corpus grows in
+# $(ASAN_BUILD)/fuzz, crashes land in $(ASAN_BUILD)/fuzz/artifacts-*.
+fuzz: build-asan
+	@cd $(ASAN_BUILD) && $(SANITIZER_ENV) FUZZ_TIME=$(FUZZ_TIME) \
+	  ctest --output-on-failure -j $(JOBS) -L fuzz
+
+# Per-report render times (fonts loaded once), then `briefing batch` on a
+# synthetic national data set (2,850 county reports derived from input/), on one
+# thread and on every core, and fresh `briefing render` processes (docs/batch.md).
 bench: build
 	@./$(BUILD)/bench_render input/*.json
+	@./$(BUILD)/gen_national -o $(BUILD)/national.ndjson input/*.json
+	@./$(BUILD)/bench_batch -b $(BUILD)/briefing -o $(BUILD)/bench-out \
+	  --fresh input/hengshan-2021.json $(BUILD)/national.ndjson
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) out

@@ -139,7 +139,7 @@ static void vary_sections(cJSON *sections, rng *r, const pool *borrow, bool long
             /* drop about a quarter, never the last one standing */
             for (int i = n - 1; i >= 0 && cJSON_GetArraySize(paras) > 1; i--)
                 if (rng_below(r, 4) == 0) cJSON_DeleteItemFromArray(paras, i);
-            size_t extra = rng_below(r, 3) == 0 ? 1 : 0;
+            size_t extra = rng_below(r, 8) == 0 ? 1 : 0;
             if (long_report) extra += 1 + rng_below(r, 2);
             for (size_t k = 0; k < extra && borrow->n; k++) {
                 const cJSON *p = borrow->v[rng_below(r, borrow->n)];
@@ -277,7 +277,7 @@ int main(int argc, char **argv) {
         cJSON *doc = cJSON_Duplicate(b->json, true);
         cJSON_SetValuestring(cJSON_GetObjectItemCaseSensitive(doc, "id"), id);
         vary_sections(cJSON_GetObjectItemCaseSensitive(doc, "sections"), &r, &borrow,
-                      rng_below(&r, 20) == 0);
+                      rng_below(&r, 25) == 0);
         rename_strings(doc, bases, n_bases, name, short_name);
         vary_indicators(cJSON_GetObjectItemCaseSensitive(doc, "indicators"), &r);
         char *text = cJSON_PrintUnformatted(doc);

@@ -29,6 +29,12 @@ foreach(in ${BRIEFING_INPUTS})
            COMMAND stext_check $<TARGET_FILE:briefing> ${in} ${CMAKE_SOURCE_DIR}/templates/briefing.json
                    ${CMAKE_BINARY_DIR}/typography-out
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  foreach(tname gbt9704 summary)
+    add_test(NAME typography.${tname}.${name}
+             COMMAND stext_check $<TARGET_FILE:briefing> ${in} ${CMAKE_SOURCE_DIR}/templates/${tname}.json
+                     ${CMAKE_BINARY_DIR}/typography-out
+             WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  endforeach()
 endforeach()
 
 # The typography case suite (tests/typography/make_cases.py): every hazard at a
@@ -45,3 +51,99 @@ add_test(NAME typography.cases
 # The command line's contract (tests/cli/cli_test.sh).
 add_test(NAME cli.contract COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/cli_test.sh $<TARGET_FILE:briefing>
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# Batch rendering through the command line (tests/batch/batch.sh); the unit
+# test tests/unit/test_batch.c covers the library side.
+add_test(NAME batch.cli
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/batch/batch.sh $<TARGET_FILE:briefing>
+                 ${CMAKE_BINARY_DIR}/batch-out
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# Every template renders every input: e2e (text, fonts, structure, layout
+# rules) per template and report; e2e.<report> above is the default template.
+foreach(tname gbt9704 summary compare)
+  foreach(in ${BRIEFING_INPUTS})
+    get_filename_component(name ${in} NAME_WE)
+    add_test(NAME e2e.${tname}.${name}
+             COMMAND e2e $<TARGET_FILE:briefing> ${in} ${CMAKE_BINARY_DIR}/e2e-out
+                     ${CMAKE_SOURCE_DIR}/templates/${tname}.json
+             WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  endforeach()
+endforeach()
+
+# briefing compare on the real inputs (tests/compare/compare.sh); the unit
+# test tests/unit/test_compare.c covers matching, sorting and the chart.
+add_test(NAME compare.cli
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/compare/compare.sh $<TARGET_FILE:briefing>
+                 ${CMAKE_BINARY_DIR}/compare-out
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# Hostile and malformed input: every case of tests/bad/cases.tsv (run by
+# tests/bad/run_case.sh, which documents the columns) must end with its
+# documented status and message, or a correct PDF; never a crash, a hang, a
+# partial file or a leak. gen_bad writes the inputs too big to commit.
+add_executable(gen_bad ${CMAKE_SOURCE_DIR}/tests/bad/gen_bad.c)
+target_link_libraries(gen_bad PRIVATE briefing_lib)
+file(READ ${CMAKE_SOURCE_DIR}/tests/bad/cases.tsv BRIEFING_BAD_TSV)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/bad/cases.tsv)
+# Only names and flags are needed; semicolons in messages would split lines.
+string(REPLACE ";" "," BRIEFING_BAD_TSV "${BRIEFING_BAD_TSV}")
+string(REPLACE "\n" ";" BRIEFING_BAD_LINES "${BRIEFING_BAD_TSV}")
+set(BRIEFING_BAD_SMALL "")
+foreach(line ${BRIEFING_BAD_LINES})
+  if(line MATCHES "^([a-z0-9][a-z0-9-]*)\t[^\t]*\t[^\t]*\t[^\t]*\t([^\t]*)$")
+    set(case ${CMAKE_MATCH_1})
+    add_test(NAME bad.${case}
+             COMMAND bash ${CMAKE_SOURCE_DIR}/tests/bad/run_case.sh $<TARGET_FILE:briefing>
+                     $<TARGET_FILE:gen_bad> ${case})
+    set_tests_properties(bad.${case} PROPERTIES LABELS bad TIMEOUT 300 SKIP_RETURN_CODE 77)
+    if(NOT CMAKE_MATCH_2 STREQUAL "big")
+      list(APPEND BRIEFING_BAD_SMALL ${case})
+    endif()
+  endif()
+endforeach()
+
+# Reproducible output: SOURCE_DATE_EPOCH, report dates, /ID, equal bytes.
+add_test(NAME bad.reproducible
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/bad/repro_test.sh $<TARGET_FILE:briefing>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(bad.reproducible PROPERTIES LABELS bad TIMEOUT 300)
+
+# Valgrind memcheck (label "memcheck"; `make test` runs it after the other
+# suites, on this build only: valgrind cannot run ASan binaries). Zero errors
+# and zero leaks (definite, indirect, possible) on the unit tests, one end
+# to end report, and the bad cases small enough for valgrind's pace.
+find_program(BRIEFING_VALGRIND valgrind)
+if(BRIEFING_VALGRIND AND NOT BRIEFING_SANITIZE)
+  set(BRIEFING_MEMCHECK ${BRIEFING_VALGRIND} --tool=memcheck --error-exitcode=99 --leak-check=full
+      --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible
+      --quiet)
+  foreach(src ${BRIEFING_UNIT_TESTS})
+    get_filename_component(name ${src} NAME_WE)
+    add_test(NAME memcheck.unit.${name} COMMAND ${BRIEFING_MEMCHECK} $<TARGET_FILE:${name}>
+             WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  endforeach()
+  add_test(NAME memcheck.e2e.hengshan-2021
+           COMMAND ${BRIEFING_MEMCHECK} $<TARGET_FILE:e2e> $<TARGET_FILE:briefing>
+                   ${CMAKE_SOURCE_DIR}/input/hengshan-2021.json ${CMAKE_BINARY_DIR}/memcheck-out
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  add_test(NAME memcheck.render.hengshan-2021
+           COMMAND ${BRIEFING_MEMCHECK} $<TARGET_FILE:briefing> render
+                   ${CMAKE_SOURCE_DIR}/input/hengshan-2021.json -o ${CMAKE_BINARY_DIR}/memcheck-hengshan.pdf
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  string(REPLACE ";" " " BRIEFING_MEMCHECK_WORDS "${BRIEFING_MEMCHECK}")
+  foreach(case ${BRIEFING_BAD_SMALL})
+    add_test(NAME memcheck.bad.${case}
+             COMMAND bash ${CMAKE_SOURCE_DIR}/tests/bad/run_case.sh $<TARGET_FILE:briefing>
+                     $<TARGET_FILE:gen_bad> ${case})
+    set_tests_properties(memcheck.bad.${case} PROPERTIES
+                         ENVIRONMENT "BAD_WRAPPER=${BRIEFING_MEMCHECK_WORDS};BAD_TIMEOUT=600"
+                         SKIP_RETURN_CODE 77)
+  endforeach()
+  get_property(BRIEFING_ALL_TESTS DIRECTORY PROPERTY TESTS)
+  foreach(t ${BRIEFING_ALL_TESTS})
+    if(t MATCHES "^memcheck\\.")
+      set_tests_properties(${t} PROPERTIES LABELS memcheck TIMEOUT 900)
+    endif()
+  endforeach()
+endif()

@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "../render/render.h"
 #include "../report/report.h"
 #include "../util/buf.h"
@@ -284,6 +286,16 @@ void batch_cancel(batch *b) {
 
 /* ---- producer: read, parse, claim the id ------------------------------- */
 
+/* The id of a report that failed validation, when it has one, so that the
+ * manifest says which report failed; NULL otherwise. */
+static char *id_of_invalid(const char *json, size_t len) {
+    cJSON *root = cJSON_ParseWithLength(json, len);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+    char *out = cJSON_IsString(id) ? xstrdup(id->valuestring) : NULL;
+    cJSON_Delete(root);
+    return out;
+}
+
 static void prepare(batch *b, slot *s, batch_item *item) {
     s->source = item->source;
     item->source = NULL;
@@ -293,7 +305,10 @@ static void prepare(batch *b, slot *s, batch_item *item) {
         return;
     }
     report *r = report_parse(item->data, item->len, s->source, s->d);
-    if (!r) return;
+    if (!r) {
+        s->id = id_of_invalid(item->data, item->len);
+        return;
+    }
     s->id = xstrdup(r->id);
     char *name = batch_file_name(r->id);
     if (strlen(name) != strlen(r->id) + 4 || strncmp(name, r->id, strlen(r->id)) != 0)

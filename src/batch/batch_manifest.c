@@ -80,7 +80,7 @@ void batch_manifest_line(buf *b, const batch_record *rec) {
 char *batch_file_name(const char *id) {
     size_t n = strlen(id);
     if (n > FILE_NAME_MAX) n = FILE_NAME_MAX;
-    char *out = xmalloc(n + 5);
+    char *out = xmalloc(n + 6); /* room for "_" when the id is empty */
     for (size_t i = 0; i < n; i++) {
         char c = id[i];
         bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

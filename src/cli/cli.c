@@ -15,17 +15,24 @@
 
 void cli_usage(FILE *to) {
     fputs("usage: briefing render REPORT.json [-t TEMPLATE] [-o OUT.pdf] [--dump-lines FILE.jsonl]\n"
+          "                       [--set NAME=VALUE]...\n"
+          "       briefing compare REPORT.json... [-t TEMPLATE] [-o OUT.pdf] [--sort LABEL_OR_KEY]\n"
           "       briefing check REPORT.json...\n"
           "       briefing --help | --version\n"
           "\n"
           "  render   typeset one report into a PDF briefing (default output: <id>.pdf\n"
           "           in the current folder; default template: templates/briefing.json)\n"
+          "  compare  one document comparing reports: a row per region, a column per shared\n"
+          "           indicator, sorted by --sort, with a bar chart (default output:\n"
+          "           compare.pdf; default template: templates/compare.json)\n"
           "  check    validate reports without rendering; prints every problem found\n"
           "\n"
           "  -t, --template FILE   template JSON (see docs/templates.md)\n"
           "  -o, --output FILE     where to write the PDF (written atomically)\n"
           "  --fonts FILE          font manifest (default: fonts/fonts.json)\n"
           "  --dump-lines FILE     write every laid-out line as JSON lines\n"
+          "  --set NAME=VALUE      a template variable, e.g. --set issue=12\n"
+          "  --sort LABEL_OR_KEY   compare: the indicator rows are sorted by (largest first)\n"
           "\n"
           "Exit status: 0 success, 1 rendering or writing failed, 2 invalid input or usage.\n"
           "Environment: BRIEFING_DATA_DIR (folder holding templates/ and fonts/),\n"
@@ -76,7 +83,11 @@ void cli_json_string(FILE *f, const char *s, size_t len) {
 }
 
 bool cli_dump_lines(const layout_doc *doc, const char *path, diag_list *d) {
-    FILE *f = fopen(path, "w");
+    /* Built in memory, then written atomically like the PDF: a failed write
+     * (full disk) must not leave half a file at path. */
+    char *data = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&data, &len);
     if (!f) {
         diag_add(d, DIAG_ERROR, path, NULL, "cannot write: %s", strerror(errno));
         return false;
@@ -98,15 +109,36 @@ bool cli_dump_lines(const layout_doc *doc, const char *path, diag_list *d) {
     }
     bool ok = !ferror(f);
     if (fclose(f) != 0) ok = false;
-    if (!ok) diag_add(d, DIAG_ERROR, path, NULL, "cannot write");
+    if (!ok) diag_add(d, DIAG_ERROR, path, NULL, "cannot write: out of memory");
+    else ok = file_write_atomic(path, data, len, d);
+    free(data);
     return ok;
 }
 
 long long cli_source_date_epoch(void) {
     const char *s = getenv("SOURCE_DATE_EPOCH");
     if (!s || !*s) return -1;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    return (*end || v < 0) ? -1 : v;
+    /* The reproducible-builds convention: a decimal count of seconds. A PDF
+     * date has four digits of year, so the latest usable value is
+     * 9999-12-31T23:59:59Z; a larger one used to make every render fail. */
+    const long long max = 253402300799LL;
+    long long v = 0;
+    bool ok = strlen(s) <= 12;
+    for (const char *p = s; ok && *p; p++) {
+        ok = *p >= '0' && *p <= '9';
+        if (ok) v = v * 10 + (*p - '0');
+    }
+    if (!ok || v > max) {
+        fprintf(stderr,
+                "briefing: warning: SOURCE_DATE_EPOCH=\"%s\" is not a number of seconds from 0 to "
+                "%lld; ignored\n",
+                strlen(s) > 40 ? "..." : s, max);
+        return -1;
+    }
+    return v;
 }
 
+bool cli_is_assignment(const char *s) {
+    const char *eq = strchr(s, '=');
+    return eq && eq > s;
+}

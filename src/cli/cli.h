@@ -19,9 +19,12 @@ long long cli_source_date_epoch(void);
 /* Writes every laid-out line as one JSON object per line. */
 bool cli_dump_lines(const layout_doc *doc, const char *path, diag_list *d);
 void cli_json_string(FILE *f, const char *s, size_t len);
+/* "NAME=VALUE" with a non-empty NAME (the argument of --set). */
+bool cli_is_assignment(const char *s);
 
 int cmd_render(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

@@ -15,25 +15,31 @@
 
 int cmd_render(int argc, char **argv) {
     const char *in = NULL, *out = NULL, *tpath = NULL, *fpath = NULL, *dump = NULL;
+    const char **vars = xcalloc((size_t)argc + 1, sizeof(char *));
+    size_t n_vars = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool has_next = i + 1 < argc;
         if ((!strcmp(a, "-t") || !strcmp(a, "--template")) && has_next) tpath = argv[++i];
+        else if (!strcmp(a, "--set") && has_next && cli_is_assignment(argv[i + 1])) vars[n_vars++] = argv[++i];
         else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) out = argv[++i];
         else if (!strcmp(a, "--fonts") && has_next) fpath = argv[++i];
         else if (!strcmp(a, "--dump-lines") && has_next) dump = argv[++i];
         else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "briefing: unknown or incomplete option \"%s\"\n", a);
             cli_usage(stderr);
+            free(vars);
             return EXIT_INPUT;
         } else if (!in) in = a;
         else {
             fprintf(stderr, "briefing: render takes one report (got \"%s\" too)\n", a);
+            free(vars);
             return EXIT_INPUT;
         }
     }
     if (!in) {
         cli_usage(stderr);
+        free(vars);
         return EXIT_INPUT;
     }
     char *dir = cli_data_dir();
@@ -60,14 +66,19 @@ int cmd_render(int argc, char **argv) {
         status = EXIT_FAIL;
         goto done;
     }
-    render_opts opts = {.keep_layout = dump != NULL, .fallback_epoch = cli_source_date_epoch()};
+    render_opts opts = {.keep_layout = dump != NULL,
+                        .fallback_epoch = cli_source_date_epoch(),
+                        .vars = vars,
+                        .n_vars = n_vars};
     if (!render_report(r, t, fonts, &opts, &res, d)) {
         status = EXIT_FAIL;
         goto done;
     }
     outpath = out ? xstrdup(out) : xasprintf("%s.pdf", r->id);
-    if (!file_write_atomic(outpath, res.pdf, res.pdf_len, d)) status = EXIT_FAIL;
-    if (status == EXIT_OK && dump && !cli_dump_lines(res.layout, dump, d)) status = EXIT_FAIL;
+    /* The line dump first: when it cannot be written, no PDF is either, so
+     * a failed run (status 1) never leaves a new PDF behind. */
+    if (dump && !cli_dump_lines(res.layout, dump, d)) status = EXIT_FAIL;
+    if (status == EXIT_OK && !file_write_atomic(outpath, res.pdf, res.pdf_len, d)) status = EXIT_FAIL;
 done:
     diag_print(d, stderr);
     render_result_free(&res);
@@ -79,6 +90,7 @@ done:
     free(tdef);
     free(fdef);
     free(dir);
+    free(vars);
     return status;
 }
 

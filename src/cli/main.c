@@ -1,6 +1,7 @@
 /* The briefing command line: a thin layer over the library (include/briefing.h).
  * Exit status: 0 success, 1 a document could not be rendered or written,
  * 2 invalid input or usage. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,9 +16,15 @@ static const command commands[] = {
     {"render", cmd_render},
     {"check", cmd_check},
     {"batch", cmd_batch},
+    {"compare", cmd_compare},
 };
 
 int main(int argc, char **argv) {
+    /* Past a file size limit (ulimit -f) the kernel sends SIGXFSZ, whose
+     * default action kills the process with the temporary file half
+     * written. Ignored, write() fails with EFBIG instead, and
+     * file_write_atomic removes the temporary and reports the error. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         cli_usage(stderr);
         return EXIT_INPUT;

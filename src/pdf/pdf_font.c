@@ -262,10 +262,13 @@ static int build_widths(pdf_font *f, const uint32_t *order) {
         if (!any) buf_puts(b, "/W [");
         any = true;
         if (open && p->cid == prev + 1) {
-            buf_printf(b, " %d", (int)p->width);
+            buf_putc(b, ' ');
+            buf_put_int(b, p->width);
         } else {
             if (open) buf_puts(b, "] ");
-            buf_printf(b, "%u [%d", (unsigned)p->cid, (int)p->width);
+            buf_put_int(b, p->cid);
+            buf_puts(b, " [");
+            buf_put_int(b, p->width);
             open = true;
         }
         prev = p->cid;
@@ -275,19 +278,26 @@ static int build_widths(pdf_font *f, const uint32_t *order) {
     return dw;
 }
 
+/* The text of one CID, at most this many UTF-16 units. The CMap format
+ * allows 512 bytes, but poppler reads a CMap token into 256 bytes and
+ * rejects longer ones ("Illegal entry in bfchar block"): "<" 252 hex
+ * digits ">" is the most it takes. Only a pathological cluster (a letter
+ * with thousands of combining marks) is that long; its text is cut. */
+#define TOUNICODE_MAX_UNITS 63
+
 static void put_utf16_hex(buf *b, const char *s, size_t len) {
-    /* at most 256 UTF-16 units (512 bytes, the CMap string limit) */
     size_t i = 0, units = 0;
     while (i < len) {
         uint32_t cp = utf8_next(s, len, &i);
         if (cp >= 0x10000) {
-            if (units + 2 > 256) break;
+            if (units + 2 > TOUNICODE_MAX_UNITS) break;
             uint32_t v = cp - 0x10000;
-            buf_printf(b, "%04X%04X", 0xD800u + (v >> 10), 0xDC00u + (v & 0x3FF));
+            buf_put_hex(b, 0xD800u + (v >> 10), 4);
+            buf_put_hex(b, 0xDC00u + (v & 0x3FF), 4);
             units += 2;
         } else {
-            if (units + 1 > 256) break;
-            buf_printf(b, "%04X", (unsigned)cp);
+            if (units + 1 > TOUNICODE_MAX_UNITS) break;
+            buf_put_hex(b, cp, 4);
             units += 1;
         }
     }
@@ -315,7 +325,9 @@ static void build_tounicode(buf *b, const pdf_fontset *fs, const pdf_font *f,
             size_t left = n_text - done;
             buf_printf(b, "%zu beginbfchar\n", left < 100 ? left : 100);
         }
-        buf_printf(b, "<%04X> <", (unsigned)p->cid);
+        buf_putc(b, '<');
+        buf_put_hex(b, p->cid, 4);
+        buf_puts(b, "> <");
         put_utf16_hex(b, pair_text(fs, p), p->text_len);
         buf_puts(b, ">\n");
         done++;
@@ -387,7 +399,7 @@ static bool embed_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
         pdf_fail(c, "create the font file object of %s", fam);
         goto out;
     }
-    if (!pdf_stream_put(c, file, fdata, flen)) goto out;
+    if (!pdf_stream_put_font(c, file, fdata, flen)) goto out;
 
     /* FontDescriptor */
     HPDF_Dict desc = new_dict(c);

@@ -39,6 +39,7 @@ typedef struct pdf_ctx {
      * HPDF_INVALID_DOCUMENT, so the handler's copy is the one to quote. */
     HPDF_STATUS error_no, detail_no;
     struct libdeflate_compressor *z;
+    struct libdeflate_compressor *z_font; /* font programs: see PDF_FONT_DEFLATE_LEVEL */
     buf zbuf;         /* compression scratch */
     pdf_hash id_hash; /* everything written: content streams, fonts, text */
     diag_list *d;
@@ -67,6 +68,8 @@ bool pdf_hpdf_ok(const pdf_ctx *c);
  * from the dictionary's write hook (libharu removes /Filter from a stream
  * whose filter is NONE). Adds the raw data to the /ID hash. */
 bool pdf_stream_put(pdf_ctx *c, HPDF_Dict stream_dict, const void *data, size_t len);
+/* The same for a font program, with the font programs' compressor. */
+bool pdf_stream_put_font(pdf_ctx *c, HPDF_Dict stream_dict, const void *data, size_t len);
 
 /* UTF-8 to a PDF text string: FE FF + UTF-16BE with surrogate pairs, at most
  * max_units code units. */

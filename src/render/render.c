@@ -1,3 +1,7 @@
+/* Rendering: reports through a template into PDF bytes. This file holds the
+ * front door, data binding and the text blocks; tables are in
+ * render_table.c, highlights and problems in render_points.c, comparisons
+ * in render_compare.c. */
 #define _POSIX_C_SOURCE 200809L
 #include "render.h"
 
@@ -11,6 +15,7 @@
 #include "../pdf/pdf.h"
 #include "../util/buf.h"
 #include "../util/xalloc.h"
+#include "render_internal.h"
 
 void render_format_number(double v, char *out, size_t size) {
     if (!isfinite(v)) {
@@ -28,109 +33,97 @@ void render_format_number(double v, char *out, size_t size) {
     buf_free(&b);
 }
 
-/* "2022-02-21" → "2022年2月21日" (the date was validated by report_). */
-static char *chinese_date(const char *iso) {
+char *rc_chinese_date(const char *iso) {
     int y = 0, m = 0, d = 0;
     if (!iso || sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3) return NULL;
     return xasprintf("%d年%d月%d日", y, m, d);
 }
 
-static void add_meta(layout_engine *e, const report *r) {
-    char *date = chinese_date(r->date);
-    buf b;
-    buf_init(&b);
-    if (r->issuer) buf_puts(&b, r->issuer);
-    if (r->issuer && date) buf_puts(&b, "\u3000\u3000");
-    if (date) buf_puts(&b, date);
-    if (b.len) layout_text(e, TMPL_STYLE_META, b.data, b.len, "$.issuer", 0, 0);
-    buf_free(&b);
-    free(date);
+/* ---- data binding ------------------------------------------------------------ */
+
+static bool is(const char *name, size_t len, const char *s) {
+    return strlen(s) == len && !memcmp(name, s, len);
 }
 
-/* An indicator's category and its place in the report, for grouping. */
-typedef struct cat_ref {
-    const char *cat;
-    size_t index;
-} cat_ref;
-
-static int cat_ref_cmp(const void *a, const void *b) {
-    const cat_ref *x = a, *y = b;
-    int r = strcmp(x->cat, y->cat);
-    if (r) return r;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* A group of rows: refs[start .. start + count), first = its first index. */
-typedef struct cat_group {
-    size_t first, start, count;
-} cat_group;
-
-static int cat_group_cmp(const void *a, const void *b) {
-    const cat_group *x = a, *y = b;
-    return x->first < y->first ? -1 : x->first > y->first;
-}
-
-static void add_indicators(layout_engine *e, const tmpl *t, const report *r) {
-    if (r->n_indicators == 0) return;
-    /* Rows grouped by category, groups in order of first appearance, rows in
-     * report order within a group: a reader scans one topic at a time.
-     * Sorting by (category, index) finds the groups in O(n log n); comparing
-     * every indicator with every category was quadratic, and 20,000
-     * indicators with distinct categories took seconds. */
-    size_t n = r->n_indicators;
-    cat_ref *refs = xcalloc(n, sizeof *refs);
-    bool any_cat = false;
-    for (size_t i = 0; i < n; i++) {
-        const char *c = r->indicators[i].category ? r->indicators[i].category : "";
-        any_cat |= c[0] != 0;
-        refs[i] = (cat_ref){c, i};
-    }
-    qsort(refs, n, sizeof *refs, cat_ref_cmp);
-    cat_group *grp = xcalloc(n, sizeof *grp);
-    size_t n_cats = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i == 0 || strcmp(refs[i].cat, refs[i - 1].cat) != 0)
-            grp[n_cats++] = (cat_group){refs[i].index, i, 0};
-        grp[n_cats - 1].count++;
-    }
-    qsort(grp, n_cats, sizeof *grp, cat_group_cmp);
-    bool groups = any_cat && n_cats > 0;
-    layout_table_row *rows = xcalloc(n + n_cats, sizeof(layout_table_row));
-    layout_table_cell *cells = xcalloc(3 * n + n_cats, sizeof(layout_table_cell));
-    char (*values)[64] = xcalloc(n, sizeof *values);
-    char **paths = xcalloc(3 * n, sizeof(char *));
-    size_t nr = 0, nc = 0;
-    for (size_t k = 0; k < n_cats; k++) {
-        const char *cat = refs[grp[k].start].cat;
-        if (groups) {
-            rows[nr++] = (layout_table_row){&cells[nc], true};
-            cells[nc++] = (layout_table_cell){cat[0] ? cat : "其他", NULL};
+static const char *lookup(void *user, const char *name, size_t len) {
+    rctx *c = user;
+    /* Footers keep their page numbers for the layout stage to fill in. */
+    if (is(name, len, "page")) return "{{page}}";
+    if (is(name, len, "pages")) return "{{pages}}";
+    if (is(name, len, "n")) return c->point_n;
+    if (is(name, len, "cn")) return c->point_cn;
+    if (c->opts)
+        for (size_t i = c->opts->n_vars; i-- > 0;) {
+            const char *v = c->opts->vars[i], *eq = strchr(v, '=');
+            if (eq && (size_t)(eq - v) == len && !memcmp(v, name, len)) return eq + 1;
         }
-        for (size_t g = 0; g < grp[k].count; g++) {
-            size_t i = refs[grp[k].start + g].index;
-            const report_indicator *ind = &r->indicators[i];
-            render_format_number(ind->value, values[i], sizeof values[i]);
-            paths[3 * i] = xasprintf("$.indicators[%zu].label", i);
-            paths[3 * i + 1] = xasprintf("$.indicators[%zu].value", i);
-            paths[3 * i + 2] = xasprintf("$.indicators[%zu].unit", i);
-            rows[nr++] = (layout_table_row){&cells[nc], false};
-            cells[nc++] = (layout_table_cell){ind->label, paths[3 * i]};
-            cells[nc++] = (layout_table_cell){values[i], paths[3 * i + 1]};
-            cells[nc++] = (layout_table_cell){ind->unit ? ind->unit : "", paths[3 * i + 2]};
-        }
+    const char *var = tmpl_var_find(c->t, name, len);
+    if (var) return var;
+    if (is(name, len, "count")) return c->count;
+    if (is(name, len, "years")) return c->years;
+    if (is(name, len, "regions")) return c->regions;
+    if (is(name, len, "indicator") || is(name, len, "indicator.unit")) {
+        if (!c->cmp || c->cmp->sort_col < 0) return NULL;
+        const rcol *col = &c->cmp->cols[c->cmp->sort_col];
+        return len == 9 ? col->label : col->unit;
     }
-    static const double widths[3] = {0.56, 0.26, 0.18};
-    static const tmpl_align align[3] = {TMPL_LEFT, TMPL_RIGHT, TMPL_LEFT};
-    const char *header[3] = {t->table_label_header, t->table_value_header, t->table_unit_header};
-    layout_table tbl = {3, widths, align, header, rows, nr, t->table_caption};
-    layout_table_add(e, &tbl);
-    for (size_t i = 0; i < 3 * n; i++) free(paths[i]);
-    free(paths);
-    free(values);
-    free(cells);
-    free(rows);
-    free(grp);
-    free(refs);
+    const report *r = c->r;
+    if (!r) return NULL;
+    if (is(name, len, "id")) return r->id;
+    if (is(name, len, "title")) return r->title;
+    if (is(name, len, "year")) return c->year;
+    if (is(name, len, "region.name")) return r->region_name;
+    if (is(name, len, "region.level")) return r->region_level;
+    if (is(name, len, "region.parent")) return r->region_parent;
+    if (is(name, len, "issuer")) return r->issuer;
+    if (is(name, len, "date")) return r->date;
+    if (is(name, len, "date_zh")) return c->date_zh;
+    return NULL;
+}
+
+bool rc_expand(rctx *c, const char *text, const char *tpath, bool optional, buf *out) {
+    char *missing = NULL;
+    if (tmpl_expand(text, lookup, c, out, &missing)) return true;
+    if (!optional) {
+        bool one = !strcmp(missing, "id") || !strcmp(missing, "title") ||
+                   !strcmp(missing, "year") || !strncmp(missing, "region.", 7) ||
+                   !strcmp(missing, "issuer") || !strcmp(missing, "date") ||
+                   !strcmp(missing, "date_zh");
+        if (one && !c->r)
+            diag_add(c->d, DIAG_ERROR, c->t->source, tpath,
+                     "field \"%s\" belongs to one report; a comparison of %zu reports has none",
+                     missing, c->n);
+        else if (!strncmp(missing, "indicator", 9))
+            diag_add(c->d, DIAG_ERROR, c->t->source, tpath,
+                     "field \"%s\" needs a comparison with an indicator to sort by", missing);
+        else
+            diag_add(c->d, DIAG_ERROR, c->t->source, tpath,
+                     "field \"%s\" is missing from %s (write {{%s|…}} to give a default)", missing,
+                     c->source, missing);
+        c->failed = true;
+    }
+    free(missing);
+    return false;
+}
+
+/* ---- text blocks ----------------------------------------------------------- */
+
+static void add_meta(rctx *c, const tmpl_block *b) {
+    layout_engine *e = c->e;
+    const report *r = c->r;
+    buf out;
+    buf_init(&out);
+    if (b->text) {
+        if (rc_expand(c, b->text, b->path, false, &out) && out.len)
+            layout_text(e, b->style, out.data, out.len, b->path, 0, 0);
+        buf_free(&out);
+        return;
+    }
+    if (r->issuer) buf_puts(&out, r->issuer);
+    if (r->issuer && c->date_zh) buf_puts(&out, "\u3000\u3000");
+    if (c->date_zh) buf_puts(&out, c->date_zh);
+    if (out.len) layout_text(e, b->style, out.data, out.len, "$.issuer", 0, 0);
+    buf_free(&out);
 }
 
 static tmpl_style_id heading_style(int depth) {
@@ -157,7 +150,7 @@ static double keep_after(const layout_engine *e, const tmpl *t, const report_sec
 static void add_sections(layout_engine *e, const tmpl *t, const report_section *s, size_t n,
                          int depth, const char *parent) {
     tmpl_style_id hs = heading_style(depth);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !layout_failed(e); i++) {
         char *path = xasprintf("%s[%zu]", parent, i);
         char *tp = xasprintf("%s.title", path);
         layout_text(e, hs, s[i].title, strlen(s[i].title), tp, depth, keep_after(e, t, &s[i], depth));
@@ -175,78 +168,278 @@ static void add_sections(layout_engine *e, const tmpl *t, const report_section *
     }
 }
 
+static void add_text(rctx *c, const tmpl_block *b) {
+    buf left, right;
+    buf_init(&left);
+    buf_init(&right);
+    bool ok = rc_expand(c, b->text, b->path, b->optional, &left);
+    if (ok && b->right) {
+        char *rp = xasprintf("%s.right", b->path);
+        ok = rc_expand(c, b->right, rp, b->optional, &right);
+        free(rp);
+    }
+    if (ok && b->right)
+        layout_text_pair(c->e, b->style, left.data ? left.data : "", right.data ? right.data : "",
+                         b->path);
+    else if (ok && left.len)
+        layout_text(c->e, b->style, left.data, left.len, b->path, 0, 0);
+    buf_free(&left);
+    buf_free(&right);
+}
+
+/* Issuer and date at the end of an official document: the date's right end
+ * date_inset characters in from the right edge, the issuer centred over the
+ * date (GB/T 9704 7.3.5). */
+static void add_signature(rctx *c, const tmpl_block *b) {
+    layout_engine *e = c->e;
+    const tmpl_style *st = &c->t->styles[b->style];
+    buf is, dt;
+    buf_init(&is);
+    buf_init(&dt);
+    char *ip = xasprintf("%s.issuer", b->path), *dp = xasprintf("%s.date", b->path);
+    if (rc_expand(c, b->issuer, ip, false, &is) && rc_expand(c, b->date, dp, false, &dt) &&
+        (is.len || dt.len)) {
+        double m = layout_measure(e);
+        double right = m - b->date_inset * st->size;
+        double dw = dt.len ? layout_text_width(e, b->style, dt.data, dt.len) : 0;
+        double iw = is.len ? layout_text_width(e, b->style, is.data, is.len) : 0;
+        double cx = dt.len ? right - dw / 2 : right - iw / 2;
+        double ix = cx - iw / 2;
+        if (ix + iw > m) ix = m - iw;
+        if (ix < 0) ix = 0;
+        double dx = right - dw > 0 ? right - dw : 0;
+        layout_vspace(e, st->space_before);
+        /* Issuer and date stay together on one page. */
+        layout_keep(e, (is.len && dt.len ? 2 : 1) * layout_line_height(e, b->style));
+        /* +1 pt: the box holds the line it was measured for. */
+        if (is.len) layout_text_box(e, b->style, is.data, is.len, "$.issuer", ix, ix + iw + 1, TMPL_LEFT);
+        if (dt.len) layout_text_box(e, b->style, dt.data, dt.len, "$.date", dx, dx + dw + 1, TMPL_LEFT);
+        layout_vspace(e, st->space_after);
+    }
+    free(ip);
+    free(dp);
+    buf_free(&is);
+    buf_free(&dt);
+}
+
+/* ---- one layout pass ------------------------------------------------------- */
+
+static layout_doc *layout_pass(rctx *c, diag_list *d) {
+    const tmpl *t = c->t;
+    diag_list *keep = c->d;
+    c->d = d;
+    c->failed = false;
+    c->e = layout_engine_new(t, c->fonts, c->source, d);
+    if (!c->e) {
+        c->d = keep;
+        return NULL;
+    }
+    layout_engine *e = c->e;
+    if (t->footer) {
+        buf f;
+        buf_init(&f);
+        if (rc_expand(c, t->footer, "$.footer.text", false, &f)) layout_set_footer(e, f.data ? f.data : "");
+        buf_free(&f);
+    }
+    for (size_t i = 0; i < t->n_blocks && !c->failed && !layout_failed(e); i++) {
+        const tmpl_block *b = &t->blocks[i];
+        switch (b->type) {
+        case TMPL_BLOCK_TITLE: {
+            buf out;
+            buf_init(&out);
+            if (rc_expand(c, b->text, b->path, false, &out) && out.len)
+                layout_text(e, b->style, out.data, out.len, "$.title", 0, 0);
+            buf_free(&out);
+            break;
+        }
+        case TMPL_BLOCK_META: add_meta(c, b); break;
+        case TMPL_BLOCK_RULE:
+            layout_add_rule_styled(e, b->space_before, b->space_after, b->width, b->color);
+            break;
+        case TMPL_BLOCK_INDICATORS: rc_indicators(c, b); break;
+        case TMPL_BLOCK_SUMMARY:
+            for (size_t k = 0; k < c->r->n_summary; k++) {
+                char *path = xasprintf("$.summary[%zu]", k);
+                layout_text(e, b->style, c->r->summary[k], strlen(c->r->summary[k]), path, 0, 0);
+                free(path);
+            }
+            break;
+        case TMPL_BLOCK_SECTIONS:
+            add_sections(e, t, c->r->sections, c->r->n_sections, 1, "$.sections");
+            break;
+        case TMPL_BLOCK_TEXT: add_text(c, b); break;
+        case TMPL_BLOCK_POINTS: rc_points_layout(c, b, &c->points[i]); break;
+        case TMPL_BLOCK_SIGNATURE: add_signature(c, b); break;
+        case TMPL_BLOCK_PAGE_BREAK: layout_page_break(e); break;
+        case TMPL_BLOCK_SPACE: layout_vspace(e, b->width); break;
+        case TMPL_BLOCK_COMPARE: rc_compare_table(c, b); break;
+        case TMPL_BLOCK_CHART: rc_compare_chart(c, b); break;
+        case TMPL_BLOCK_TYPE_COUNT: break;
+        }
+    }
+    c->d = keep;
+    if (c->failed) {
+        layout_engine_free(e);
+        c->e = NULL;
+        return NULL;
+    }
+    /* The page limit of the layout stage (an error is in d). */
+    bool failed = layout_failed(e);
+    layout_doc *doc = layout_finish(e);
+    c->e = NULL;
+    if (failed) {
+        layout_doc_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* Lays the document out; with a page limit, cuts highlights and problems
+ * sentence by sentence until it fits, and as a last resort drops the pages
+ * past the limit. Trial passes report into a scratch list, so the warnings
+ * the user sees are those of the final document only. */
+static layout_doc *layout_fit(rctx *c, size_t *cuts) {
+    const tmpl *t = c->t;
+    if (!t->page_limit) return layout_pass(c, c->d);
+    for (;;) {
+        diag_list *scratch = diag_list_new();
+        layout_doc *doc = layout_pass(c, scratch);
+        size_t pages = doc ? doc->n_pages : 0;
+        layout_doc_free(doc);
+        diag_list_free(scratch);
+        if (!doc || pages <= t->page_limit || !rc_points_cut(c)) break;
+    }
+    layout_doc *doc = layout_pass(c, c->d);
+    rc_points_report(c, cuts);
+    if (doc && doc->n_pages > t->page_limit) {
+        diag_add(c->d, DIAG_WARNING, t->source, "$.page_limit",
+                 "%s takes %zu pages even with every highlight and problem cut; pages after %u "
+                 "dropped",
+                 c->source, doc->n_pages, t->page_limit);
+        layout_doc_truncate(doc, t->page_limit);
+        (*cuts)++;
+    }
+    return doc;
+}
+
 static void set_date(pdf_info *info, const report *r, long long epoch) {
     int y, m, d;
-    if (r->date && sscanf(r->date, "%d-%d-%d", &y, &m, &d) == 3) {
+    if (r && r->date && sscanf(r->date, "%d-%d-%d", &y, &m, &d) == 3) {
         info->year = y, info->month = m, info->day = d;
         return;
     }
     if (epoch >= 0) {
         time_t tt = (time_t)epoch;
         struct tm tm;
-        if (gmtime_r(&tt, &tm)) {
+        /* A PDF date has a four-digit year: later epochs give no date
+         * rather than a document that cannot be written. */
+        if (gmtime_r(&tt, &tm) && tm.tm_year + 1900 <= 9999) {
             info->year = tm.tm_year + 1900, info->month = tm.tm_mon + 1, info->day = tm.tm_mday;
             info->hour = tm.tm_hour, info->minute = tm.tm_min, info->second = tm.tm_sec;
         }
     }
 }
 
-bool render_report(const report *r, const tmpl *t, const font_lib *fonts, const render_opts *opts,
-                   render_result *out, diag_list *d) {
-    *out = (render_result){0};
-    layout_engine *e = layout_engine_new(t, fonts, r->source, d);
-    if (!e) return false;
-    for (size_t b = 0; b < t->n_blocks; b++) {
-        switch (t->blocks[b]) {
-        case TMPL_BLOCK_TITLE:
-            layout_text(e, TMPL_STYLE_TITLE, r->title, strlen(r->title), "$.title", 0, 0);
-            break;
-        case TMPL_BLOCK_META:
-            add_meta(e, r);
-            break;
-        case TMPL_BLOCK_RULE:
-            layout_add_rule(e, 4, 14);
-            break;
-        case TMPL_BLOCK_INDICATORS:
-            add_indicators(e, t, r);
-            break;
-        case TMPL_BLOCK_SUMMARY:
-            for (size_t i = 0; i < r->n_summary; i++) {
-                char *path = xasprintf("$.summary[%zu]", i);
-                layout_text(e, TMPL_STYLE_SUMMARY, r->summary[i], strlen(r->summary[i]), path, 0, 0);
-                free(path);
-            }
-            break;
-        case TMPL_BLOCK_SECTIONS:
-            add_sections(e, t, r->sections, r->n_sections, 1, "$.sections");
-            break;
-        }
+/* Blocks that show the text of one report. */
+static bool single_report_block(tmpl_block_type type) {
+    return type == TMPL_BLOCK_META || type == TMPL_BLOCK_INDICATORS || type == TMPL_BLOCK_SUMMARY ||
+           type == TMPL_BLOCK_SECTIONS || type == TMPL_BLOCK_POINTS ||
+           type == TMPL_BLOCK_SIGNATURE;
+}
+
+static void fill_doc_fields(rctx *c) {
+    snprintf(c->count, sizeof c->count, "%zu", c->n);
+    int lo = c->rs[0]->year, hi = lo;
+    buf regions;
+    buf_init(&regions);
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->rs[i]->year < lo) lo = c->rs[i]->year;
+        if (c->rs[i]->year > hi) hi = c->rs[i]->year;
+        bool seen = false;
+        for (size_t j = 0; j < i; j++) seen |= !strcmp(c->rs[j]->region_name, c->rs[i]->region_name);
+        if (!seen) buf_printf(&regions, "%s%s", regions.len ? "、" : "", c->rs[i]->region_name);
     }
-    bool failed = layout_failed(e);
-    layout_doc *doc = layout_finish(e);
-    if (failed) {
-        layout_doc_free(doc);
+    c->years = lo == hi ? xasprintf("%d", lo) : xasprintf("%d—%d", lo, hi);
+    c->regions = buf_steal(&regions, NULL);
+    if (c->r) {
+        snprintf(c->year, sizeof c->year, "%d", c->r->year);
+        c->date_zh = rc_chinese_date(c->r->date);
+    }
+}
+
+bool render_reports(const report *const *reports, size_t n, const tmpl *t, const font_lib *fonts,
+                    const render_opts *opts, render_result *out, diag_list *d) {
+    *out = (render_result){0};
+    if (n == 0) {
+        diag_add(d, DIAG_ERROR, NULL, NULL, "no report to render");
         return false;
     }
-
-    char *subject = xasprintf("%s%d年法治政府建设情况简报", r->region_name, r->year);
-    char *keywords = xasprintf("%s, %d, 法治政府建设", r->region_name, r->year);
-    pdf_info info = {.title = r->title,
-                     .author = r->issuer,
-                     .subject = subject,
-                     .keywords = keywords,
-                     .creator = "briefing " BRIEFING_VERSION};
-    set_date(&info, r, opts ? opts->fallback_epoch : -1);
-    bool ok = pdf_write(doc, &info, &out->pdf, &out->pdf_len, d);
-    free(subject);
-    free(keywords);
-    out->pages = doc->n_pages;
-    if (ok && opts && opts->keep_layout)
-        out->layout = doc;
-    else
-        layout_doc_free(doc);
+    rctx c = {.t = t, .fonts = fonts, .opts = opts, .d = d, .rs = reports, .n = n,
+              .r = n == 1 ? reports[0] : NULL, .source = n == 1 ? reports[0]->source : "the comparison"};
+    bool ok = true;
+    for (size_t i = 0; i < t->n_blocks; i++)
+        if (n > 1 && single_report_block(t->blocks[i].type)) {
+            diag_add(d, DIAG_ERROR, t->source, t->blocks[i].path,
+                     "a \"%s\" block shows one report; this template cannot compare %zu reports",
+                     tmpl_block_type_name(t->blocks[i].type), n);
+            ok = false;
+        }
+    for (size_t i = 0; opts && i < opts->n_vars; i++) {
+        const char *v = opts->vars[i], *eq = strchr(v, '=');
+        if (!eq || !tmpl_var_find(t, v, (size_t)(eq - v)))
+            diag_add(d, DIAG_WARNING, t->source, "$.variables",
+                     "no variable \"%.*s\" to set (the template declares %zu)",
+                     (int)(eq ? eq - v : (long)strlen(v)), v, t->n_vars);
+    }
+    if (!ok) return false;
+    fill_doc_fields(&c);
+    c.points = xcalloc(t->n_blocks, sizeof(rpoints));
+    for (size_t i = 0; i < t->n_blocks; i++)
+        if (t->blocks[i].type == TMPL_BLOCK_POINTS) rc_points_collect(&c, &t->blocks[i], &c.points[i]);
+    for (size_t i = 0; i < t->n_blocks && ok; i++)
+        if (t->blocks[i].type == TMPL_BLOCK_COMPARE || t->blocks[i].type == TMPL_BLOCK_CHART) {
+            ok = rc_compare_build(&c);
+            break;
+        }
+    layout_doc *doc = ok ? layout_fit(&c, &out->cuts) : NULL;
+    if (doc) {
+        const report *r0 = reports[0];
+        char *subject = c.r ? xasprintf("%s%d年法治政府建设情况简报", r0->region_name, r0->year)
+                            : xasprintf("%s年法治政府建设情况对比", c.years);
+        char *keywords = xasprintf("%s, %s, 法治政府建设", c.regions, c.years);
+        char *title = c.r ? NULL : xasprintf("%s法治政府建设情况对比（%s）", c.years, c.regions);
+        pdf_info info = {.title = c.r ? r0->title : title,
+                         .author = c.r ? r0->issuer : NULL,
+                         .subject = subject,
+                         .keywords = keywords,
+                         .creator = "briefing " BRIEFING_VERSION};
+        set_date(&info, c.r, opts ? opts->fallback_epoch : -1);
+        ok = pdf_write(doc, &info, &out->pdf, &out->pdf_len, d);
+        free(subject);
+        free(keywords);
+        free(title);
+        out->pages = doc->n_pages;
+        if (ok && opts && opts->keep_layout)
+            out->layout = doc;
+        else
+            layout_doc_free(doc);
+    } else {
+        ok = false;
+    }
+    for (size_t i = 0; i < t->n_blocks; i++) rc_points_free(&c.points[i]);
+    free(c.points);
+    rc_compare_free(c.cmp, n);
+    free(c.date_zh);
+    free(c.years);
+    free(c.regions);
     if (!ok) render_result_free(out);
     return ok;
+}
+
+bool render_report(const report *r, const tmpl *t, const font_lib *fonts, const render_opts *opts,
+                   render_result *out, diag_list *d) {
+    const report *one[1] = {r};
+    return render_reports(one, 1, t, fonts, opts, out, d);
 }
 
 void render_result_free(render_result *res) {

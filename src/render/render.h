@@ -17,6 +17,7 @@ typedef struct render_result {
     size_t pdf_len;
     layout_doc *layout; /* kept only when asked for (render_opts.keep_layout) */
     size_t pages;
+    size_t cuts;        /* texts shortened or dropped to keep within $.page_limit */
 } render_result;
 
 typedef struct render_opts {
@@ -24,12 +25,25 @@ typedef struct render_opts {
     /* Document date when the report has none: seconds since the epoch, or -1
      * for no date (the SOURCE_DATE_EPOCH convention is applied by the CLI). */
     long long fallback_epoch;
+    /* Comparisons: the indicator rows are sorted by (its key or label); NULL
+     * for the template's choice. */
+    const char *sort;
+    /* "NAME=VALUE" entries overriding the template's $.variables. */
+    const char *const *vars;
+    size_t n_vars;
 } render_opts;
 
 /* Lays out and writes the report. Diagnostics (warnings for characters no
- * font has, errors) go to d. Returns false on error; *out is then empty. */
+ * font has, for text cut to fit a page limit; errors) go to d. Returns false
+ * on error; *out is then empty. */
 bool render_report(const report *r, const tmpl *t, const font_lib *fonts, const render_opts *opts,
                    render_result *out, diag_list *d);
+
+/* One document from several reports, for templates that compare them
+ * (blocks "compare" and "chart"; blocks that show one report's text need
+ * n == 1). render_report is render_reports with one report. */
+bool render_reports(const report *const *reports, size_t n, const tmpl *t, const font_lib *fonts,
+                    const render_opts *opts, render_result *out, diag_list *d);
 
 void render_result_free(render_result *res);
 

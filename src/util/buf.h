@@ -23,6 +23,10 @@ void buf_printf(buf *b, const char *fmt, ...);
 /* Appends a number with at most 'decimals' decimals and no trailing zeros,
  * locale-independent, for PDF operators. */
 void buf_put_num(buf *b, double v, int decimals);
+/* Appends a decimal integer ("-12"), without printf's cost. */
+void buf_put_int(buf *b, long long v);
+/* Appends v in upper-case hexadecimal, zero-padded to at least digits. */
+void buf_put_hex(buf *b, unsigned long v, int digits);
 /* Hands the data to the caller (who frees it) and empties the buffer. */
 char *buf_steal(buf *b, size_t *len);
 

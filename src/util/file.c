@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,15 @@ char *file_read_all(const char *path, size_t max_bytes, size_t *len, diag_list *
 }
 
 bool file_write_atomic(const char *path, const void *data, size_t len, diag_list *d) {
-    char *tmp = xasprintf("%s.tmp-XXXXXX", path);
+    /* The temporary is the target's name plus ".tmp-XXXXXX", in the same
+     * folder so that rename() cannot cross file systems. A name within 11
+     * bytes of NAME_MAX is cut short in the temporary's name, or a target
+     * name the file system accepts could never be written. */
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+    size_t base_len = strlen(path) - dir_len, suffix = strlen(".tmp-XXXXXX");
+    if (base_len + suffix > NAME_MAX) base_len = NAME_MAX > suffix ? NAME_MAX - suffix : 0;
+    char *tmp = xasprintf("%.*s.tmp-XXXXXX", (int)(dir_len + base_len), path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         diag_add(d, DIAG_ERROR, path, NULL, "cannot create: %s", strerror(errno));

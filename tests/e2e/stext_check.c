@@ -6,9 +6,9 @@
  * - no line starts with a mark that may not start a line (、，。；：！？）》”…
  *   and closing ASCII marks in Chinese text), no line ends with one that may
  *   not end it (（《“… and opening ASCII marks);
- * - the right edges of justified lines align within 0.5 pt with the type
- *   area's right edge (a line-final full-width mark counts to the middle of its
- *   em box: its blank half hangs by design).
+ * - the right edges of justified lines align within 0.5 pt with the end of
+ *   the template's measure (a line-final full-width mark may end there with
+ *   the middle of its em box: its blank half hangs by design).
  * Which lines end a paragraph (and so are not justified) comes from
  * --dump-lines; every position comes from MuPDF. */
 #define _POSIX_C_SOURCE 200809L
@@ -64,6 +64,7 @@ static bool hangs(uint32_t cp) {
     switch (cp) {
     case 0x3001: case 0xFF0C: case 0x3002: case 0xFF1B: case 0xFF1A: case 0xFF01: case 0xFF1F:
     case 0xFF09: case 0x3015: case 0x3011: case 0x300B: case 0x3009: case 0x300D: case 0x300F:
+    case 0x201D: case 0x2019:
         return true;
     default:
         return false;
@@ -103,7 +104,9 @@ int main(int argc, char **argv) {
     diag_print(d, stderr);
     CHECK(xml && jsonl && t);
     if (!xml || !jsonl || !t) return CHECK_DONE();
-    double right = t->page_width - t->margin_right;
+    /* Where justified lines must end: the template's measure from the left
+     * margin (the type area, or the grid's characters per line). */
+    double right = t->margin_left + tmpl_measure(t);
 
     /* Characters from MuPDF; spaces it synthesizes from gaps are ignored. */
     ch *cs = NULL;
@@ -180,7 +183,11 @@ int main(int argc, char **argv) {
         }
         if (ls[i].justified) {
             justified++;
-            double edge = hangs(last) ? cs[b - 1].x0 + cs[b - 1].size * 0.5 : cs[b - 1].x1;
+            /* A final full-width mark ends the line either with its ink
+             * half (its blank half hangs) or, in a face with centred
+             * punctuation or on a character grid, with its whole box. */
+            double edge = cs[b - 1].x1;
+            if (hangs(last) && fabs(edge - right) > 0.5) edge = cs[b - 1].x0 + cs[b - 1].size * 0.5;
             if (fabs(edge - right) > 0.5) {
                 ragged++;
                 fprintf(stderr, "%s: page %d y %.1f: right edge %.2f, measure ends at %.2f\n", in,

@@ -1,0 +1,33 @@
+# libFuzzer targets (fuzz/*.c), built by the clang sanitizer build
+# (BRIEFING_SANITIZE with clang; included from CMakeLists.txt). The library
+# is compiled a second time with coverage instrumentation for them, so the
+# other programs of the build stay as fast as before.
+add_library(briefing_fuzz_lib STATIC EXCLUDE_FROM_ALL ${BRIEFING_LIB_SOURCES})
+target_compile_options(briefing_fuzz_lib PUBLIC -fsanitize=fuzzer-no-link)
+target_include_directories(briefing_fuzz_lib PUBLIC ${CMAKE_SOURCE_DIR}/include ${CMAKE_SOURCE_DIR}/src
+                           ${HPDF_INCLUDE_DIR})
+target_compile_definitions(briefing_fuzz_lib PUBLIC BRIEFING_VERSION="${PROJECT_VERSION}"
+                           BRIEFING_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+get_target_property(BRIEFING_LIB_LINKS briefing_lib LINK_LIBRARIES)
+target_link_libraries(briefing_fuzz_lib PUBLIC ${BRIEFING_LIB_LINKS})
+
+foreach(target fuzz_report fuzz_template)
+  add_executable(${target} ${CMAKE_SOURCE_DIR}/fuzz/${target}.c ${CMAKE_SOURCE_DIR}/fuzz/fuzz_common.c)
+  target_link_libraries(${target} PRIVATE briefing_fuzz_lib)
+  target_link_options(${target} PRIVATE -fsanitize=fuzzer)
+endforeach()
+
+# A short bounded run of each in the test suite (BRIEFING_FUZZ_SECONDS each),
+# seeded with the inputs, templates and bad cases; the corpus grows in the
+# build folder from run to run. `make fuzz` runs them longer.
+set(BRIEFING_FUZZ_SECONDS 20 CACHE STRING "Seconds each fuzz target runs in the test suite")
+add_test(NAME fuzz.report
+         COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_report>
+                 ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/report.dict
+                 ${CMAKE_SOURCE_DIR}/input ${CMAKE_SOURCE_DIR}/tests/bad/inputs)
+add_test(NAME fuzz.template
+         COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_template>
+                 ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/template.dict
+                 ${CMAKE_SOURCE_DIR}/templates)
+# libFuzzer bounds the time itself (-max_total_time, -timeout per input).
+set_tests_properties(fuzz.report fuzz.template PROPERTIES LABELS fuzz TIMEOUT 86400)

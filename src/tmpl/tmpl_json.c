@@ -1,0 +1,257 @@
+/* Typed readers of template JSON values: each reports a problem as
+ * "FILE: $.path: message" and falls back to the default so that one pass
+ * finds every problem of a template. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/xalloc.h"
+#include "tmpl_internal.h"
+
+void tp_err(pctx *c, const char *path, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    diag_addv(c->d, DIAG_ERROR, c->source, path, fmt, ap);
+    va_end(ap);
+    c->errors++;
+}
+
+const char *tp_type_name(const cJSON *v) {
+    if (cJSON_IsString(v)) return "a string";
+    if (cJSON_IsNumber(v)) return "a number";
+    if (cJSON_IsBool(v)) return "a boolean";
+    if (cJSON_IsNull(v)) return "null";
+    if (cJSON_IsArray(v)) return "an array";
+    return "an object";
+}
+
+typedef struct key_ref {
+    const char *key;
+    size_t index;
+} key_ref;
+
+static int key_ref_cmp(const void *a, const void *b) {
+    const key_ref *x = a, *y = b;
+    int r = strcmp(x->key, y->key);
+    if (r) return r;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Duplicates are found by sorting: comparing each key with all the earlier
+ * ones was quadratic, and a 1 MB template of distinct keys took minutes. */
+void tp_check_keys(pctx *c, const cJSON *obj, const char *path, const char *const *allowed) {
+    size_t n = 0;
+    for (const cJSON *k = obj->child; k; k = k->next) n++;
+    key_ref *refs = xcalloc(n + 1, sizeof *refs);
+    bool *dup = xcalloc(n + 1, sizeof *dup);
+    size_t i = 0;
+    for (const cJSON *k = obj->child; k; k = k->next, i++) refs[i] = (key_ref){k->string, i};
+    qsort(refs, n, sizeof *refs, key_ref_cmp);
+    for (i = 1; i < n; i++) dup[refs[i].index] = strcmp(refs[i].key, refs[i - 1].key) == 0;
+    i = 0;
+    for (const cJSON *k = obj->child; k; k = k->next, i++) {
+        char *p = xasprintf("%s.%s", path, k->string);
+        bool ok = !allowed; /* NULL: any key (font role names) */
+        for (const char *const *a = allowed; a && *a; a++) ok |= strcmp(*a, k->string) == 0;
+        if (!ok) {
+            buf names;
+            buf_init(&names);
+            for (const char *const *a = allowed; *a; a++)
+                buf_printf(&names, "%s%s", a == allowed ? "" : ", ", *a);
+            tp_err(c, p, "unknown key \"%s\" (known: %s)", k->string, names.data ? names.data : "");
+            buf_free(&names);
+        }
+        if (dup[i]) tp_err(c, p, "duplicate key \"%s\"", k->string);
+        free(p);
+    }
+    free(dup);
+    free(refs);
+}
+
+const cJSON *tp_member(pctx *c, const cJSON *obj, const char *path, const char *key,
+                       bool required) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v && required) tp_err(c, path, "missing required key \"%s\"", key);
+    return v;
+}
+
+bool tp_want_object(pctx *c, const cJSON *v, const char *path) {
+    if (cJSON_IsObject(v)) return true;
+    tp_err(c, path, "expected an object, got %s", tp_type_name(v));
+    return false;
+}
+
+double tp_number(pctx *c, const cJSON *obj, const char *path, const char *key, double def,
+                 double min, double max, bool required) {
+    const cJSON *v = tp_member(c, obj, path, key, required);
+    if (!v) return def;
+    char *p = xasprintf("%s.%s", path, key);
+    double r = def;
+    if (!cJSON_IsNumber(v))
+        tp_err(c, p, "expected a number, got %s", tp_type_name(v));
+    else if (!isfinite(v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
+        tp_err(c, p, "%g is out of range (%g to %g)", v->valuedouble, min, max);
+    else
+        r = v->valuedouble;
+    free(p);
+    return r;
+}
+
+size_t tp_count(pctx *c, const cJSON *obj, const char *path, const char *key, size_t def,
+                size_t min, size_t max) {
+    const cJSON *v = tp_member(c, obj, path, key, false);
+    if (!v) return def;
+    char *p = xasprintf("%s.%s", path, key);
+    size_t r = def;
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
+        tp_err(c, p, "expected a whole number, got %s", tp_type_name(v));
+    else if (v->valuedouble < (double)min || v->valuedouble > (double)max)
+        tp_err(c, p, "%g is out of range (%zu to %zu)", v->valuedouble, min, max);
+    else
+        r = (size_t)v->valuedouble;
+    free(p);
+    return r;
+}
+
+char *tp_string(pctx *c, const cJSON *obj, const char *path, const char *key, const char *def,
+                bool required) {
+    const cJSON *v = tp_member(c, obj, path, key, required);
+    if (!v) return def ? xstrdup(def) : NULL;
+    char *r = NULL;
+    if (!cJSON_IsString(v)) {
+        char *p = xasprintf("%s.%s", path, key);
+        tp_err(c, p, "expected a string, got %s", tp_type_name(v));
+        free(p);
+    } else {
+        r = xstrdup(v->valuestring);
+    }
+    if (!r && def) r = xstrdup(def);
+    return r;
+}
+
+char *tp_text(pctx *c, const cJSON *obj, const char *path, const char *key, const char *def,
+              bool required, int ctx) {
+    char *s = tp_string(c, obj, path, key, def, required);
+    if (s && cJSON_GetObjectItemCaseSensitive(obj, key)) {
+        char *p = xasprintf("%s.%s", path, key);
+        tp_check_refs(c, s, p, ctx);
+        free(p);
+    }
+    return s;
+}
+
+bool tp_boolean(pctx *c, const cJSON *obj, const char *path, const char *key, bool def) {
+    const cJSON *v = tp_member(c, obj, path, key, false);
+    if (!v) return def;
+    if (cJSON_IsBool(v)) return cJSON_IsTrue(v);
+    char *p = xasprintf("%s.%s", path, key);
+    tp_err(c, p, "expected true or false, got %s", tp_type_name(v));
+    free(p);
+    return def;
+}
+
+uint32_t tp_color(pctx *c, const cJSON *obj, const char *path, const char *key, uint32_t def) {
+    const cJSON *v = tp_member(c, obj, path, key, false);
+    if (!v) return def;
+    uint32_t r = def;
+    const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
+    bool ok = s && s[0] == '#' && strlen(s) == 7 && strspn(s + 1, "0123456789abcdefABCDEF") == 6;
+    if (ok) {
+        r = (uint32_t)strtoul(s + 1, NULL, 16);
+    } else {
+        char *p = xasprintf("%s.%s", path, key);
+        tp_err(c, p, "expected a colour \"#RRGGBB\", got %s", tp_type_name(v));
+        free(p);
+    }
+    return r;
+}
+
+double tp_length(pctx *c, const cJSON *obj, const char *path, const char *key, double def,
+                 double max) {
+    const cJSON *v = tp_member(c, obj, path, key, false);
+    if (!v) return def;
+    double r = NAN;
+    if (cJSON_IsNumber(v)) {
+        r = v->valuedouble;
+    } else if (cJSON_IsString(v)) {
+        char *end = NULL;
+        double x = strtod(v->valuestring, &end);
+        if (end != v->valuestring) {
+            if (strcmp(end, "mm") == 0) r = x * 72.0 / 25.4;
+            else if (strcmp(end, "cm") == 0) r = x * 72.0 / 2.54;
+            else if (strcmp(end, "in") == 0) r = x * 72.0;
+            else if (strcmp(end, "pt") == 0 || *end == 0) r = x;
+        }
+    }
+    if (!isfinite(r) || r < 0 || r > max) {
+        char *p = xasprintf("%s.%s", path, key);
+        tp_err(c, p,
+               "expected a length from 0 to %g pt (a number of points, or \"25mm\", \"2cm\", "
+               "\"1in\", \"12pt\")",
+               max);
+        free(p);
+        r = def;
+    }
+    return r;
+}
+
+int tp_enum(pctx *c, const cJSON *obj, const char *path, const char *key, int def,
+            const char *const *names, const char *what) {
+    const cJSON *v = tp_member(c, obj, path, key, false);
+    if (!v) return def;
+    if (cJSON_IsString(v))
+        for (int i = 0; names[i]; i++)
+            if (strcmp(names[i], v->valuestring) == 0) return i;
+    buf list;
+    buf_init(&list);
+    for (int i = 0; names[i]; i++)
+        buf_printf(&list, "%s%s", i == 0 ? "" : names[i + 1] ? ", " : " or ", names[i]);
+    char *p = xasprintf("%s.%s", path, key);
+    if (cJSON_IsString(v))
+        tp_err(c, p, "unknown %s \"%s\" (%s)", what, v->valuestring, list.data);
+    else
+        tp_err(c, p, "expected one of %s, got %s", list.data, tp_type_name(v));
+    free(p);
+    buf_free(&list);
+    return def;
+}
+
+char **tp_strings(pctx *c, const cJSON *obj, const char *path, const char *key, size_t *n) {
+    *n = 0;
+    const cJSON *v = tp_member(c, obj, path, key, false);
+    if (!v) return NULL;
+    char *p = xasprintf("%s.%s", path, key);
+    char **r = NULL;
+    if (!cJSON_IsArray(v)) {
+        tp_err(c, p, "expected an array of strings, got %s", tp_type_name(v));
+    } else {
+        r = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(char *));
+        int i = 0;
+        for (const cJSON *e = v->child; e; e = e->next, i++) {
+            if (cJSON_IsString(e) && e->valuestring[0]) {
+                r[(*n)++] = xstrdup(e->valuestring);
+            } else {
+                char *pi = xasprintf("%s[%d]", p, i);
+                tp_err(c, pi, "expected a non-empty string, got %s", tp_type_name(e));
+                free(pi);
+            }
+        }
+    }
+    free(p);
+    return r;
+}
+
+tmpl_style_id tp_style(pctx *c, const cJSON *obj, const char *path, const char *key,
+                       tmpl_style_id def) {
+    char *name = tp_string(c, obj, path, key, NULL, false);
+    if (!name) return def;
+    int i = tmpl_style_find(c->t, name);
+    if (i < 0) {
+        char *p = xasprintf("%s.%s", path, key);
+        tp_err(c, p, "no style \"%s\" in $.styles", name);
+        free(p);
+    }
+    free(name);
+    return i < 0 ? def : (tmpl_style_id)i;
+}
