@@ -321,7 +321,9 @@ void layout_prepare(layout_engine *e, run *r, tmpl_style_id style, const char *t
                        .han_latin_gap = e->t->han_latin_gap * st->size};
     if (r->p.first_indent > measure / 2) r->p.first_indent = 0;
     lb_prepare(&e->sr, text, &r->p, e->items);
-    r->n_lines = lb_break(e->items, r->n_items, &r->p, &e->lines, &e->cap_lines);
+    r->n_lines = st->align == TMPL_CENTER
+                     ? lb_break_balanced(e->items, r->n_items, &r->p, &e->lines, &e->cap_lines)
+                     : lb_break(e->items, r->n_items, &r->p, &e->lines, &e->cap_lines);
 }
 
 double layout_natural_width(layout_engine *e, tmpl_style_id style, const char *text, size_t len) {

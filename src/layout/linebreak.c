@@ -236,6 +236,26 @@ double lb_mixed_gap(const lb_item *it, const lb_line *ln, const lb_params *p, bo
     return it[k].gap + mixed_share(p, extra, mixed);
 }
 
+size_t lb_break_balanced(const lb_item *it, size_t n, const lb_params *p, lb_line **out,
+                         size_t *cap) {
+    size_t count = lb_break(it, n, p, out, cap);
+    if (count < 2) return count;
+    /* The narrowest measure that still gives the same number of lines, by
+     * bisection between the average line and the full measure. Greedy
+     * breaking is not strictly monotonic in the measure, so only a measure
+     * proven to give no more lines is kept. */
+    lb_params q = *p;
+    double lo = (lb_width(it, 0, n, true) + p->first_indent) / (double)count, hi = p->measure;
+    if (lo > hi) lo = hi;
+    for (int k = 0; k < 14 && hi - lo > 0.25; k++) {
+        q.measure = (lo + hi) / 2;
+        if (lb_break(it, n, &q, out, cap) <= count) hi = q.measure;
+        else lo = q.measure;
+    }
+    q.measure = hi;
+    return lb_break(it, n, &q, out, cap);
+}
+
 double lb_position(const lb_item *it, const lb_line *ln, const lb_params *p, bool justify,
                    double *x, double *width) {
     size_t s = ln->start, e = ln->end;

@@ -61,6 +61,12 @@ void lb_prepare(const shape_result *sr, const char *text, const lb_params *p, lb
  * measure is cut where it overflows. */
 size_t lb_break(const lb_item *items, size_t n, const lb_params *p, lb_line **out, size_t *cap);
 
+/* Like lb_break, but for centred text (titles): the same number of lines,
+ * made as even as the break rules allow, instead of full lines and a short
+ * last one (GB/T 9704's "balanced shape" for long titles). */
+size_t lb_break_balanced(const lb_item *items, size_t n, const lb_params *p, lb_line **out,
+                         size_t *cap);
+
 /* Per-item positions for one line: x[k] is the pen position of item
  * line->start + k relative to the line's left edge (indent included), and
  * *width the line's final width. Justifies when justify is set. Returns the

@@ -217,6 +217,24 @@ static void test_mixed_gaps_stretch_first(void) {
     done(&b);
 }
 
+static void test_balanced_title(void) {
+    /* 14 characters at a 10-character measure: greedy gives 10 + 4, a
+     * balanced title 7 + 7. */
+    broken b;
+    char t[256];
+    brk(&b, "法治政府建设年度报告依法行政", 10, 0);
+    CHECK(b.n_lines == 2);
+    b.n_lines = lb_break_balanced(b.items, b.sr.n_items, &b.p, &b.lines, &b.cap);
+    CHECK(b.n_lines == 2);
+    CHECK_STR(line_text(&b, 0, t, sizeof t), "法治政府建设年");
+    CHECK_STR(line_text(&b, 1, t, sizeof t), "度报告依法行政");
+    done(&b);
+    /* One line stays one line. */
+    brk(&b, "法治政府", 10, 0);
+    CHECK(lb_break_balanced(b.items, b.sr.n_items, &b.p, &b.lines, &b.cap) == 1);
+    done(&b);
+}
+
 int main(void) {
     diag_list *d = diag_list_new();
     font_lib *lib = font_lib_load("fonts/fonts.json", d);
@@ -238,6 +256,7 @@ int main(void) {
     test_adjacent_punctuation_compressed();
     test_opening_bracket_at_line_start();
     test_mixed_gaps_stretch_first();
+    test_balanced_title();
     shaper_free(sh);
     font_lib_free(lib);
     diag_list_free(d);
