@@ -11,7 +11,7 @@ target_compile_definitions(briefing_fuzz_lib PUBLIC BRIEFING_VERSION="${PROJECT_
 get_target_property(BRIEFING_LIB_LINKS briefing_lib LINK_LIBRARIES)
 target_link_libraries(briefing_fuzz_lib PUBLIC ${BRIEFING_LIB_LINKS})
 
-foreach(target fuzz_report fuzz_template)
+foreach(target fuzz_report fuzz_template fuzz_text)
   add_executable(${target} ${CMAKE_SOURCE_DIR}/fuzz/${target}.c ${CMAKE_SOURCE_DIR}/fuzz/fuzz_common.c)
   target_link_libraries(${target} PRIVATE briefing_fuzz_lib)
   target_link_options(${target} PRIVATE -fsanitize=fuzzer)
@@ -20,7 +20,7 @@ endforeach()
 # A short bounded run of each in the test suite (BRIEFING_FUZZ_SECONDS each),
 # seeded with the inputs, templates and bad cases; the corpus grows in the
 # build folder from run to run. `make fuzz` runs them longer.
-set(BRIEFING_FUZZ_SECONDS 20 CACHE STRING "Seconds each fuzz target runs in the test suite")
+set(BRIEFING_FUZZ_SECONDS 15 CACHE STRING "Seconds each fuzz target runs in the test suite")
 add_test(NAME fuzz.report
          COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_report>
                  ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/report.dict
@@ -30,4 +30,8 @@ add_test(NAME fuzz.template
                  ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/template.dict
                  ${CMAKE_SOURCE_DIR}/templates)
 # libFuzzer bounds the time itself (-max_total_time, -timeout per input).
-set_tests_properties(fuzz.report fuzz.template PROPERTIES LABELS fuzz TIMEOUT 86400)
+add_test(NAME fuzz.text
+         COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_text>
+                 ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/text.dict
+                 ${CMAKE_SOURCE_DIR}/fuzz/text-seeds)
+set_tests_properties(fuzz.report fuzz.template fuzz.text PROPERTIES LABELS fuzz TIMEOUT 86400)

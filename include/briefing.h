@@ -17,6 +17,7 @@
 #ifndef BRIEFING_H
 #define BRIEFING_H
 
+#include "batch/batch.h"
 #include "font/font.h"
 #include "layout/layout.h"
 #include "render/render.h"

@@ -15,8 +15,8 @@
  *
  * Memory stays bounded whatever the batch size: inputs are read one report at
  * a time (batch_input.h) into a window of a few reports per worker; only the
- * set of ids seen (for duplicates) grows with the batch, by a few dozen bytes
- * per report. */
+ * set of ids seen (for duplicates) grows with the batch: about 100 bytes per
+ * report (its id and source). */
 #ifndef BRIEFING_BATCH_H
 #define BRIEFING_BATCH_H
 
@@ -32,7 +32,7 @@ typedef struct batch batch;
 
 typedef struct batch_opts {
     const char *out_dir; /* created (with its parents) when missing */
-    unsigned jobs;       /* worker threads; 0: one per online core */
+    unsigned jobs;       /* render threads, each with a writer; 0: one per online core */
     /* document date for reports without one, as render_opts.fallback_epoch */
     long long fallback_epoch;
     bool progress; /* redraw a progress line on log (meant for a terminal) */

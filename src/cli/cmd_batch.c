@@ -27,7 +27,7 @@ static void batch_usage(FILE *to) {
           "  -o, --output DIR    where OUTDIR/<id>.pdf and OUTDIR/manifest.jsonl go (created\n"
           "                      when missing)\n"
           "  -t, --template FILE template JSON (default: templates/briefing.json)\n"
-          "  -j, --jobs N        worker threads (default: one per online core)\n"
+          "  -j, --jobs N        render threads (default: one per online core)\n"
           "  --fonts FILE        font manifest (default: fonts/fonts.json)\n"
           "  -q, --quiet         no progress, warnings or summary; errors only\n"
           "\n"

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,9 +64,20 @@ bool file_write_atomic(const char *path, const void *data, size_t len, diag_list
     size_t base_len = strlen(path) - dir_len, suffix = strlen(".tmp-XXXXXX");
     if (base_len + suffix > NAME_MAX) base_len = NAME_MAX > suffix ? NAME_MAX - suffix : 0;
     char *tmp = xasprintf("%.*s.tmp-XXXXXX", (int)(dir_len + base_len), path);
+    /* Signals that end the process (Ctrl-C, kill) wait until the temporary
+     * is renamed or removed, or one in mid-write would leave it behind; a
+     * pending one is delivered when the mask is restored below. */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigaddset(&stop, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         diag_add(d, DIAG_ERROR, path, NULL, "cannot create: %s", strerror(errno));
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
         free(tmp);
         return false;
     }
@@ -88,12 +101,9 @@ bool file_write_atomic(const char *path, const void *data, size_t len, diag_list
     if (!err) fchmod(fd, 0644);
     if (close(fd) != 0 && !err) err = errno;
     if (!err && rename(tmp, path) != 0) err = errno;
-    if (err) {
-        unlink(tmp);
-        diag_add(d, DIAG_ERROR, path, NULL, "cannot write: %s", strerror(err));
-        free(tmp);
-        return false;
-    }
+    if (err) unlink(tmp);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (err) diag_add(d, DIAG_ERROR, path, NULL, "cannot write: %s", strerror(err));
     free(tmp);
-    return true;
+    return !err;
 }

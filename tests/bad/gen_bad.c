@@ -118,6 +118,22 @@ static void page_limit(buf *b) {
     buf_puts(b, "\"]}]}\n");
 }
 
+/* 70,000 distinct characters no font has: each is the .notdef box with a
+ * text of its own, one (glyph, text) pair more than a font's 65,536 CIDs. */
+static void glyph_pairs(buf *b) {
+    buf_puts(b, head);
+    buf_puts(b, "\"sections\": [{\"title\": \"一\", \"paragraphs\": [\"");
+    for (uint32_t cp = 0xF0000; cp < 0xFFFFE; cp++) {
+        char u[4];
+        buf_append(b, u, (size_t)utf8_encode(cp, u));
+    }
+    for (uint32_t cp = 0x100000; cp < 0x100000 + 4466; cp++) {
+        char u[4];
+        buf_append(b, u, (size_t)utf8_encode(cp, u));
+    }
+    buf_puts(b, "\"]}]}\n");
+}
+
 /* ---- template edits -------------------------------------------------- */
 
 static cJSON *load_json(const char *path) {
@@ -255,6 +271,13 @@ int main(int argc, char **argv) {
     else if (!strcmp(kind, "nul-escapes")) nul_escapes(&b);
     else if (!strcmp(kind, "missing-chars")) missing_chars(&b);
     else if (!strcmp(kind, "page-limit")) page_limit(&b);
+    else if (!strcmp(kind, "glyph-pairs")) glyph_pairs(&b);
+    else if (!strcmp(kind, "template-oversize")) {
+        /* valid JSON, one byte over the template size limit of 1 MiB */
+        buf_putc(&b, '{');
+        while (b.len < (1u << 20) - 1) buf_putc(&b, ' ');
+        buf_puts(&b, "}\n");
+    }
     else if (!strcmp(kind, "tset") && argc == 5) text = tset(argv[3], argv[4]);
     else if (!strcmp(kind, "tkeys") && argc == 5) text = tkeys(argv[3], atol(argv[4]));
     else if (!strcmp(kind, "tdup") && argc == 5) text = tdup(argv[3], argv[4]);

@@ -36,7 +36,8 @@ abs() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s' "$PWD/$1" ;; esac; }
 bin=$(abs "$1")
 gen=$(abs "$2")
 name=$3
-here=$(cd "${0%/*}" && pwd)
+case "$0" in */*) here=${0%/*} ;; *) here=. ;; esac
+here=$(cd "$here" && pwd)
 root=${here%/tests/bad}
 timeout_s=${BAD_TIMEOUT:-120}
 read -r -a wrapper <<<"${BAD_WRAPPER:-}"
@@ -164,6 +165,8 @@ for pdf in **/*.pdf; do
 done
 if [ "$want_status" != 0 ] || [ "$status" != 0 ]; then
   [ ${#new_pdfs[@]} = 0 ] || bad "a failed run wrote ${new_pdfs[*]}"
+elif [ "$sub" = render ] && [ ${#wrapper[@]} != 0 ]; then
+  : # under valgrind only memory matters; the PDFs were checked in the other runs
 elif [ "$sub" = render ]; then
   [ ${#new_pdfs[@]} != 0 ] || bad "no PDF written"
   for pdf in "${new_pdfs[@]}"; do
