@@ -145,3 +145,18 @@ bool cli_is_assignment(const char *s) {
     const char *eq = strchr(s, '=');
     return eq && eq > s;
 }
+
+int cli_load_setup(const char *tpath, const char *default_template, const char *fpath, tmpl **t,
+                   font_lib **fonts, diag_list *d) {
+    char *dir = cli_data_dir();
+    char *tdef = xasprintf("%s/templates/%s", dir, default_template);
+    char *fdef = xasprintf("%s/fonts/fonts.json", dir);
+    int status = EXIT_OK;
+    *t = tmpl_load(tpath ? tpath : tdef, d);
+    if (!*t) status = EXIT_INPUT;
+    else if (!(*fonts = font_lib_load(fpath ? fpath : fdef, d))) status = EXIT_FAIL;
+    free(tdef);
+    free(fdef);
+    free(dir);
+    return status;
+}

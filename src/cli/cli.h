@@ -5,7 +5,9 @@
 
 #include <stdio.h>
 
+#include "font/font.h"
 #include "layout/layout.h"
+#include "tmpl/tmpl.h"
 #include "util/diag.h"
 
 /* Exit statuses, documented in the README and --help. */
@@ -14,6 +16,13 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_INPUT = 2 };
 void cli_usage(FILE *to);
 /* The folder holding templates/ and fonts/ (caller frees). */
 char *cli_data_dir(void);
+/* Loads the template (tpath, else templates/<default_template> in the data
+ * folder) and the font manifest (fpath, else fonts/fonts.json there).
+ * Returns EXIT_OK, EXIT_INPUT for a bad template or EXIT_FAIL for unusable
+ * fonts, with diagnostics in d; the caller frees *t and *fonts either way. */
+int cli_load_setup(const char *tpath, const char *default_template, const char *fpath, tmpl **t,
+                   font_lib **fonts, diag_list *d);
+
 /* SOURCE_DATE_EPOCH, or -1 when unset or malformed. */
 long long cli_source_date_epoch(void);
 /* Writes every laid-out line as one JSON object per line. */

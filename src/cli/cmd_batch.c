@@ -14,6 +14,8 @@
 #include "batch/batch.h"
 #include "briefing.h"
 #include "cli.h"
+
+#define DEFAULT_TEMPLATE "briefing.json"
 #include "util/xalloc.h"
 
 enum { EXIT_INTERRUPTED = 130 };
@@ -104,23 +106,13 @@ int cmd_batch(int argc, char **argv) {
         return EXIT_INPUT;
     }
 
-    char *dir = cli_data_dir();
-    char *tdef = xasprintf("%s/templates/briefing.json", dir);
-    char *fdef = xasprintf("%s/fonts/fonts.json", dir);
     diag_list *d = diag_list_new();
     int status = EXIT_OK;
     font_lib *fonts = NULL;
     batch *b = NULL;
-    tmpl *t = tmpl_load(tpath ? tpath : tdef, d);
-    if (!t) {
-        status = EXIT_INPUT;
+    tmpl *t = NULL;
+    if ((status = cli_load_setup(tpath, DEFAULT_TEMPLATE, fpath, &t, &fonts, d)) != EXIT_OK)
         goto done;
-    }
-    fonts = font_lib_load(fpath ? fpath : fdef, d);
-    if (!fonts) {
-        status = EXIT_FAIL;
-        goto done;
-    }
     /* template and font warnings first: they concern every report */
     diag_print(d, stderr);
     diag_clear(d);
@@ -166,9 +158,6 @@ done:
     tmpl_free(t);
     font_lib_free(fonts);
     diag_list_free(d);
-    free(tdef);
-    free(fdef);
-    free(dir);
     free(inputs);
     return status;
 }

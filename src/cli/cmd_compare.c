@@ -7,6 +7,8 @@
 
 #include "briefing.h"
 #include "cli.h"
+
+#define DEFAULT_TEMPLATE "compare.json"
 #include "util/xalloc.h"
 
 /* Does any report have an indicator with this key or label? Checked before
@@ -50,9 +52,6 @@ int cmd_compare(int argc, char **argv) {
         free(vars);
         return EXIT_INPUT;
     }
-    char *dir = cli_data_dir();
-    char *tdef = xasprintf("%s/templates/compare.json", dir);
-    char *fdef = xasprintf("%s/fonts/fonts.json", dir);
     diag_list *d = diag_list_new();
     int status = EXIT_OK;
     report **rs = xcalloc(n_in, sizeof(report *));
@@ -70,16 +69,8 @@ int cmd_compare(int argc, char **argv) {
         status = EXIT_INPUT;
         goto done;
     }
-    t = tmpl_load(tpath ? tpath : tdef, d);
-    if (!t) {
-        status = EXIT_INPUT;
+    if ((status = cli_load_setup(tpath, DEFAULT_TEMPLATE, fpath, &t, &fonts, d)) != EXIT_OK)
         goto done;
-    }
-    fonts = font_lib_load(fpath ? fpath : fdef, d);
-    if (!fonts) {
-        status = EXIT_FAIL;
-        goto done;
-    }
     render_opts opts = {.keep_layout = dump != NULL,
                         .fallback_epoch = cli_source_date_epoch(),
                         .sort = sort,
@@ -102,9 +93,6 @@ done:
     tmpl_free(t);
     font_lib_free(fonts);
     diag_list_free(d);
-    free(tdef);
-    free(fdef);
-    free(dir);
     free(ins);
     free(vars);
     return status;

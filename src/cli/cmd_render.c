@@ -10,6 +10,8 @@
 
 #include "briefing.h"
 #include "cli.h"
+
+#define DEFAULT_TEMPLATE "briefing.json"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -42,9 +44,6 @@ int cmd_render(int argc, char **argv) {
         free(vars);
         return EXIT_INPUT;
     }
-    char *dir = cli_data_dir();
-    char *tdef = xasprintf("%s/templates/briefing.json", dir);
-    char *fdef = xasprintf("%s/fonts/fonts.json", dir);
     diag_list *d = diag_list_new();
     int status = EXIT_OK;
     font_lib *fonts = NULL;
@@ -56,16 +55,8 @@ int cmd_render(int argc, char **argv) {
         status = EXIT_INPUT;
         goto done;
     }
-    t = tmpl_load(tpath ? tpath : tdef, d);
-    if (!t) {
-        status = EXIT_INPUT;
+    if ((status = cli_load_setup(tpath, DEFAULT_TEMPLATE, fpath, &t, &fonts, d)) != EXIT_OK)
         goto done;
-    }
-    fonts = font_lib_load(fpath ? fpath : fdef, d);
-    if (!fonts) {
-        status = EXIT_FAIL;
-        goto done;
-    }
     render_opts opts = {.keep_layout = dump != NULL,
                         .fallback_epoch = cli_source_date_epoch(),
                         .vars = vars,
@@ -87,9 +78,6 @@ done:
     tmpl_free(t);
     font_lib_free(fonts);
     diag_list_free(d);
-    free(tdef);
-    free(fdef);
-    free(dir);
     free(vars);
     return status;
 }
