@@ -22,6 +22,7 @@
 #include "../util/buf.h"
 #include "../util/file.h"
 #include "../util/utf8.h"
+#include "../util/json_keys.h"
 #include "../util/xalloc.h"
 
 #if defined(__GNUC__)
@@ -332,51 +333,6 @@ static void check_nul_escapes(ctx *c, const char *s, size_t n) {
 
 /* ---- stage 3: fields ----------------------------------------------------- */
 
-typedef struct {
-    const char *key;
-    size_t index;
-} key_ref;
-
-static int key_ref_cmp(const void *a, const void *b) {
-    const key_ref *x = a, *y = b;
-    int r = strcmp(x->key, y->key);
-    if (r) return r;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* Flags, by member index, the members of obj whose key appeared earlier in
- * it; NULL when there are none. */
-static bool *find_duplicates(const cJSON *obj, size_t n) {
-    if (n < 2) return NULL;
-    bool *dup = xcalloc(n, sizeof *dup);
-    bool any = false;
-    if (n <= 16) {
-        size_t i = 0;
-        for (const cJSON *a = obj->child; a; a = a->next, i++) {
-            for (const cJSON *b = obj->child; b != a; b = b->next) {
-                if (strcmp(a->string, b->string) == 0) {
-                    dup[i] = any = true;
-                    break;
-                }
-            }
-        }
-    } else {
-        key_ref *refs = xmalloc(n * sizeof *refs);
-        size_t i = 0;
-        for (const cJSON *m = obj->child; m; m = m->next, i++) refs[i] = (key_ref){m->string, i};
-        qsort(refs, n, sizeof *refs, key_ref_cmp);
-        for (i = 1; i < n; i++) {
-            if (strcmp(refs[i].key, refs[i - 1].key) == 0) dup[refs[i].index] = any = true;
-        }
-        free(refs);
-    }
-    if (!any) {
-        free(dup);
-        return NULL;
-    }
-    return dup;
-}
-
 static size_t member_count(const cJSON *v) {
     size_t n = 0;
     for (const cJSON *m = v->child; m; m = m->next) n++;
@@ -393,7 +349,7 @@ static void report_duplicate(ctx *c, const char *key) {
  * Recursion is bounded by cJSON's nesting limit. */
 static void check_duplicates_deep(ctx *c, const cJSON *v) {
     if (cJSON_IsObject(v)) {
-        bool *dup = find_duplicates(v, member_count(v));
+        bool *dup = json_duplicate_keys(v, member_count(v));
         size_t i = 0;
         for (const cJSON *m = v->child; m; m = m->next, i++) {
             if (dup && dup[i]) report_duplicate(c, m->string);
@@ -420,7 +376,7 @@ static void check_duplicates_deep(ctx *c, const cJSON *v) {
 static void scan_members(ctx *c, const cJSON *obj, const char *const *names, size_t n_names,
                          const cJSON **slots) {
     for (size_t k = 0; k < n_names; k++) slots[k] = NULL;
-    bool *dup = find_duplicates(obj, member_count(obj));
+    bool *dup = json_duplicate_keys(obj, member_count(obj));
     size_t i = 0;
     for (const cJSON *m = obj->child; m; m = m->next, i++) {
         if (dup && dup[i]) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/json_keys.h"
 #include "../util/xalloc.h"
 #include "tmpl_internal.h"
 
@@ -26,30 +27,11 @@ const char *tp_type_name(const cJSON *v) {
     return "an object";
 }
 
-typedef struct key_ref {
-    const char *key;
-    size_t index;
-} key_ref;
-
-static int key_ref_cmp(const void *a, const void *b) {
-    const key_ref *x = a, *y = b;
-    int r = strcmp(x->key, y->key);
-    if (r) return r;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* Duplicates are found by sorting: comparing each key with all the earlier
- * ones was quadratic, and a 1 MB template of distinct keys took minutes. */
 void tp_check_keys(pctx *c, const cJSON *obj, const char *path, const char *const *allowed) {
     size_t n = 0;
     for (const cJSON *k = obj->child; k; k = k->next) n++;
-    key_ref *refs = xcalloc(n + 1, sizeof *refs);
-    bool *dup = xcalloc(n + 1, sizeof *dup);
+    bool *dup = json_duplicate_keys(obj, n);
     size_t i = 0;
-    for (const cJSON *k = obj->child; k; k = k->next, i++) refs[i] = (key_ref){k->string, i};
-    qsort(refs, n, sizeof *refs, key_ref_cmp);
-    for (i = 1; i < n; i++) dup[refs[i].index] = strcmp(refs[i].key, refs[i - 1].key) == 0;
-    i = 0;
     for (const cJSON *k = obj->child; k; k = k->next, i++) {
         char *p = xasprintf("%s.%s", path, k->string);
         bool ok = !allowed; /* NULL: any key (font role names) */
@@ -62,11 +44,10 @@ void tp_check_keys(pctx *c, const cJSON *obj, const char *path, const char *cons
             tp_err(c, p, "unknown key \"%s\" (known: %s)", k->string, names.data ? names.data : "");
             buf_free(&names);
         }
-        if (dup[i]) tp_err(c, p, "duplicate key \"%s\"", k->string);
+        if (dup && dup[i]) tp_err(c, p, "duplicate key \"%s\"", k->string);
         free(p);
     }
     free(dup);
-    free(refs);
 }
 
 const cJSON *tp_member(pctx *c, const cJSON *obj, const char *path, const char *key,
