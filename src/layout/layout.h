@@ -10,22 +10,24 @@
 
 #include "../font/font.h"
 
+/* The members are ordered widest first: with no padding a glyph takes 48
+ * bytes instead of 56, and a document holds one per character. */
 typedef struct layout_glyph {
     const font_face *face;
-    float size;       /* font size in points */
     double x, y;      /* pen position of the glyph origin on the baseline */
+    float size;       /* font size in points */
     uint32_t gid;     /* glyph id in face (HarfBuzz output) */
     /* The text this glyph stands for, UTF-8, in the document's text pool
      * (layout_doc_text): a cluster's text goes to its first glyph; further
      * glyphs of the same cluster have text_len 0. */
     uint32_t text_off, text_len;
     uint32_t color;   /* 0xRRGGBB */
-    uint8_t bold;     /* synthetic bold: fill + stroke */
     /* Spacing after the glyph that belongs to it in the PDF, 1/1000 em: the
      * gap between Han and Latin text. Carried in the glyph's width rather
      * than as a jump of the pen, so text extraction sees no word break and
      * copies "2021年", not "2021 年". Positions (x) already include it. */
     int16_t extra;
+    uint8_t bold;     /* synthetic bold: fill + stroke */
 } layout_glyph;
 
 typedef struct layout_rule {

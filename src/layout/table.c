@@ -18,6 +18,10 @@ typedef struct tbl {
     double x0, width;      /* the table's left edge and width */
     double *colx, *colw;   /* absolute left edge and width of each column */
     double *frac;          /* per column: widest part right of the decimal point */
+    /* Per body cell of a decimal column ([row * n_cols + col]): its part
+     * right of the decimal point, measured once for the column's width and
+     * used again to place the cell (each measure shapes the text). */
+    double *cell_frac;
     double *row_h;         /* per row */
     size_t *row_lines;     /* per row: lines of its tallest cell */
     double header_h;
@@ -46,10 +50,12 @@ static size_t decimal_split(const char *s) {
     return i > digits ? i : strlen(s);
 }
 
-static double frac_width(tbl *b, tmpl_style_id st, const char *text) {
-    size_t len = strlen(text), split = decimal_split(text);
-    if (split >= len) return 0;
-    return layout_natural_width(b->e, st, text, len) - layout_natural_width(b->e, st, text, split);
+/* The width of text right of its decimal point; full is the natural width
+ * of the whole text. */
+static double frac_width(tbl *b, tmpl_style_id st, const char *text, double full) {
+    size_t split = decimal_split(text);
+    if (split >= strlen(text)) return 0;
+    return full - layout_natural_width(b->e, st, text, split);
 }
 
 /* Lines a text takes in a width (at least one), without keeping it. */
@@ -86,7 +92,8 @@ static void column_widths(tbl *b) {
             const char *s = t->rows[i].cells[c].text;
             double full = layout_natural_width(e, lk->cell_style, s, strlen(s));
             if (t->align[c] == TMPL_CELL_DECIMAL) {
-                double f = frac_width(b, lk->cell_style, s);
+                double f = frac_width(b, lk->cell_style, s, full);
+                b->cell_frac[i * n + c] = f;
                 if (f > fw) fw = f;
                 if (full - f > iw) iw = full - f;
             } else if (full > cw) {
@@ -190,7 +197,7 @@ static void place_cells(tbl *b, const layout_table_row *row, tmpl_style_id sid, 
             case TMPL_CELL_RIGHT: al = TMPL_RIGHT; break;
             case TMPL_CELL_DECIMAL:
                 al = TMPL_RIGHT;
-                w -= b->frac[c] - frac_width(b, sid, cell->text);
+                w -= b->frac[c] - b->cell_frac[(size_t)(row - b->t->rows) * b->t->n_cols + c];
                 if (w < 1) w = 1;
                 break;
             }
@@ -287,6 +294,7 @@ void layout_table_add(layout_engine *e, const layout_table *t) {
     b.frac = xcalloc(t->n_cols, sizeof(double));
     b.row_h = xcalloc(t->n_rows + 1, sizeof(double));
     b.row_lines = xcalloc(t->n_rows + 1, sizeof(size_t));
+    b.cell_frac = xcalloc(t->n_rows * t->n_cols + 1, sizeof(double));
     column_widths(&b);
     const tmpl_table *lk = b.look;
 
@@ -363,4 +371,5 @@ void layout_table_add(layout_engine *e, const layout_table *t) {
     free(b.frac);
     free(b.row_h);
     free(b.row_lines);
+    free(b.cell_frac);
 }

@@ -18,7 +18,7 @@
 
 /* libdeflate level for every stream we write (fonts, content, CMaps). */
 #ifndef PDF_DEFLATE_LEVEL
-#define PDF_DEFLATE_LEVEL 6
+#define PDF_DEFLATE_LEVEL 1
 #endif
 /* Font programs get level 1: they are three quarters of a document's bytes
  * and of its compression time, and TrueType outlines gain little from a
@@ -283,6 +283,7 @@ bool pdf_write(const layout_doc *doc, const pdf_info *info, char **out, size_t *
     c.d = d;
     buf_init(&c.zbuf);
     pdf_hash_init(&c.id_hash);
+    c.font_tolerance = info ? info->font_tolerance : 0;
     pdf_fontset fs;
     pdf_fontset_init(&fs, doc);
     pdf_glyph_ref **refs = xcalloc(doc->n_pages ? doc->n_pages : 1, sizeof *refs);

@@ -14,6 +14,9 @@ typedef struct pdf_info {
     const char *title, *author, *subject, *keywords, *creator; /* UTF-8, may be NULL */
     /* "D:YYYYMMDDHHmmSS" parts; year 0 means no date is written. */
     int year, month, day, hour, minute, second;
+    /* How far embedded TrueType outlines may move to take fewer bytes, in
+     * units of 1/1000 em; 0 embeds them exactly (see pdf_ttf_subset). */
+    double font_tolerance;
 } pdf_info;
 
 /* Writes the document into a new malloc'ed buffer (*out, *out_len) that the

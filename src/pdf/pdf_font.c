@@ -12,6 +12,7 @@
 #include <hb-subset.h>
 
 #include "../util/utf8.h"
+#include "pdf_ttf.h"
 #include "../util/xalloc.h"
 
 /* ---- collecting pairs -------------------------------------------------- */
@@ -124,8 +125,55 @@ typedef struct subset_result {
     char tag[7];       /* subset tag, from the face and the glyph set */
 } subset_result;
 
+/* The tag: six letters from a hash of the face name and the glyph set,
+ * so the same glyphs always give the same name. */
+static void subset_tag(const pdf_font *f, char tag[7]) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char *s = font_face_ps_name(f->face); *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ull;
+    }
+    uint64_t g = 0;
+    for (size_t i = 0; i < f->n_pairs; i++)
+        g += (f->pairs[i].gid + 1) * 0x9E3779B97F4A7C15ull ^ (uint64_t)f->pairs[i].gid << 17;
+    h ^= g;
+    h *= 0x100000001b3ull;
+    for (int k = 0; k < 6; k++) {
+        tag[k] = (char)('A' + (int)(h % 26));
+        h /= 26;
+    }
+    tag[6] = 0;
+}
+
+/* TrueType faces: our own subsetter (pdf_ttf.c). */
+static bool subset_ttf(pdf_ctx *c, const pdf_font *f, subset_result *r) {
+    hb_face_t *face = font_face_hb_face(f->face);
+    uint32_t *gids = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *gids);
+    for (size_t i = 0; i < f->n_pairs; i++)
+        gids[i] = f->pairs[i].gid;
+    r->new_gid = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *r->new_gid);
+    buf out;
+    buf_init(&out);
+    char err[160];
+    bool ok = pdf_ttf_subset(face, font_face_ps_name(f->face), gids, f->n_pairs,
+                             c->font_tolerance, &out, r->new_gid, &r->n_glyphs, err, sizeof err);
+    free(gids);
+    if (!ok) {
+        buf_free(&out);
+        free(r->new_gid);
+        r->new_gid = NULL;
+        return pdf_fail(c, "subset font %s: %s", font_face_family(f->face), err);
+    }
+    size_t len = out.len;
+    char *data = buf_steal(&out, &len);
+    r->blob = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_WRITABLE, data, free);
+    subset_tag(f, r->tag);
+    return true;
+}
+
 static bool subset_font(pdf_ctx *c, const pdf_font *f, subset_result *r) {
     memset(r, 0, sizeof *r);
+    if (pdf_ttf_supported(font_face_hb_face(f->face))) return subset_ttf(c, f, r);
     hb_face_t *face = font_face_hb_subset_face(f->face);
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in) return pdf_fail(c, "subset font %s: out of memory", font_face_family(f->face));
@@ -140,25 +188,7 @@ static bool subset_font(pdf_ctx *c, const pdf_font *f, subset_result *r) {
      * font's box, visibly, rather than as nothing */
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
 
-    /* The tag: six letters from a hash of the face name and the glyph set,
-     * so the same glyphs always give the same name. */
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (const char *s = font_face_ps_name(f->face); *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ull;
-    }
-    hb_codepoint_t g = HB_SET_VALUE_INVALID;
-    while (hb_set_next(glyphs, &g)) {
-        for (int k = 0; k < 4; k++) {
-            h ^= (g >> (8 * k)) & 0xff;
-            h *= 0x100000001b3ull;
-        }
-    }
-    for (int k = 0; k < 6; k++) {
-        r->tag[k] = (char)('A' + (int)(h % 26));
-        h /= 26;
-    }
-    r->tag[6] = 0;
+    subset_tag(f, r->tag);
 
     hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face, in);
     hb_subset_input_destroy(in);
@@ -399,6 +429,10 @@ static bool embed_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
         pdf_fail(c, "create the font file object of %s", fam);
         goto out;
     }
+    pdf_hash_update(&c->id_hash, base, strlen(base));
+    pdf_hash_update(&c->id_hash, &c->font_tolerance, sizeof c->font_tolerance);
+    for (size_t i = 0; i < f->n_pairs; i++)
+        pdf_hash_update(&c->id_hash, &f->pairs[i].gid, sizeof f->pairs[i].gid);
     if (!pdf_stream_put_font(c, file, fdata, flen)) goto out;
 
     /* FontDescriptor */

@@ -43,6 +43,7 @@ typedef struct pdf_ctx {
     buf zbuf;         /* compression scratch */
     pdf_hash id_hash; /* everything written: content streams, fonts, text */
     diag_list *d;
+    double font_tolerance; /* pdf_info.font_tolerance */
 } pdf_ctx;
 
 /* libharu's error handler: records the first error into the pdf_ctx given
@@ -68,7 +69,9 @@ bool pdf_hpdf_ok(const pdf_ctx *c);
  * from the dictionary's write hook (libharu removes /Filter from a stream
  * whose filter is NONE). Adds the raw data to the /ID hash. */
 bool pdf_stream_put(pdf_ctx *c, HPDF_Dict stream_dict, const void *data, size_t len);
-/* The same for a font program, with the font programs' compressor. */
+/* The same for a font program, with the font programs' compressor. The
+ * program is not hashed: it follows from the face and the glyphs, which the
+ * caller hashes instead (a tenth of the bytes). */
 bool pdf_stream_put_font(pdf_ctx *c, HPDF_Dict stream_dict, const void *data, size_t len);
 
 /* UTF-8 to a PDF text string: FE FF + UTF-16BE with surrogate pairs, at most

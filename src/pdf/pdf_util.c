@@ -99,9 +99,9 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream) {
 }
 
 static bool stream_put(pdf_ctx *c, struct libdeflate_compressor *z, HPDF_Dict dict,
-                       const void *data, size_t len) {
+                       const void *data, size_t len, bool hash) {
     if (!dict || !dict->stream) return pdf_fail(c, "create a stream object");
-    pdf_hash_update(&c->id_hash, data, len);
+    if (hash) pdf_hash_update(&c->id_hash, data, len);
     dict->filter = HPDF_STREAM_FILTER_NONE;
     dict->write_fn = NULL;
     if (len == 0) return true;
@@ -122,11 +122,11 @@ static bool stream_put(pdf_ctx *c, struct libdeflate_compressor *z, HPDF_Dict di
 }
 
 bool pdf_stream_put(pdf_ctx *c, HPDF_Dict dict, const void *data, size_t len) {
-    return stream_put(c, c->z, dict, data, len);
+    return stream_put(c, c->z, dict, data, len, true);
 }
 
 bool pdf_stream_put_font(pdf_ctx *c, HPDF_Dict dict, const void *data, size_t len) {
-    return stream_put(c, c->z_font, dict, data, len);
+    return stream_put(c, c->z_font, dict, data, len, false);
 }
 
 /* ---- text strings ------------------------------------------------------ */

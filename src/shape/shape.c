@@ -1,10 +1,23 @@
 #include "shape.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/utf8.h"
 #include "../util/xalloc.h"
+
+/* Whether a face has a code point, remembered per shaper: a document asks
+ * about the same few thousand characters again and again, and each cmap
+ * lookup is a binary search through thousands of ranges of a CJK face.
+ * Direct-mapped: a collision only means asking the face again. */
+#define CMAP_CACHE_SIZE 1024
+typedef struct cmap_slot {
+    const font_face *face; /* NULL: empty */
+    uint32_t cp;
+    bool has;
+} cmap_slot;
 
 struct shaper {
     hb_buffer_t *buf;
@@ -13,6 +26,7 @@ struct shaper {
     uint8_t *face_of;
     uint32_t *offsets; /* byte offset of each code point */
     size_t cap;
+    cmap_slot *cmap; /* CMAP_CACHE_SIZE slots, allocated on first use */
 };
 
 shaper *shaper_new(void) {
@@ -27,6 +41,7 @@ void shaper_free(shaper *s) {
     hb_buffer_destroy(s->buf);
     free(s->face_of);
     free(s->offsets);
+    free(s->cmap);
     free(s);
 }
 
@@ -44,6 +59,17 @@ static int is_neutral(uint32_t cp) {
            (cp >= 0xE0100 && cp <= 0xE01EF);
 }
 
+static bool face_has(shaper *s, const font_face *f, uint32_t cp) {
+    if (!s->cmap) s->cmap = xcalloc(CMAP_CACHE_SIZE, sizeof *s->cmap);
+    /* Neighbouring code points take neighbouring slots; each face its own
+     * stretch of them. */
+    size_t h = (cp + (size_t)((uintptr_t)f >> 4) * 0x9E3779B1u) % CMAP_CACHE_SIZE;
+    cmap_slot *slot = &s->cmap[h];
+    if (slot->face == f && slot->cp == cp) return slot->has;
+    *slot = (cmap_slot){f, cp, font_face_glyph(f, cp, NULL)};
+    return slot->has;
+}
+
 static void shape_run(shaper *s, const font_face *face, const char *text, size_t len,
                       size_t start, size_t end, double size, shape_result *out) {
     hb_buffer_t *b = s->buf;
@@ -59,17 +85,18 @@ static void shape_run(shaper *s, const font_face *face, const char *text, size_t
     hb_glyph_info_t *info = hb_buffer_get_glyph_infos(b, &n);
     hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, &n);
     double scale = size / (double)font_face_upem(face);
+    /* A run has at most one cluster per glyph. */
     xgrow(&out->glyphs, &out->cap_glyphs, out->n_glyphs + n, sizeof(shape_glyph));
+    xgrow(&out->items, &out->cap_items, out->n_items + n, sizeof(shape_item));
     for (unsigned i = 0; i < n;) {
         unsigned cl = info[i].cluster, j = i;
         while (j < n && info[j].cluster == cl) j++;
         size_t cend = j < n ? info[j].cluster : end;
-        xgrow(&out->items, &out->cap_items, out->n_items + 1, sizeof(shape_item));
         shape_item *it = &out->items[out->n_items++];
         size_t k = cl;
         *it = (shape_item){.start = cl,
                            .len = (uint32_t)(cend - cl),
-                           .cp = utf8_next(text, len, &k),
+                           .cp = utf8_next_fast(text, len, &k),
                            .face = face,
                            .glyph_start = (uint32_t)out->n_glyphs,
                            .n_glyphs = j - i};
@@ -98,14 +125,13 @@ void shape_text(shaper *s, const font_face *const *chain, size_t n, const char *
     size_t ncp = 0;
     for (size_t i = 0; i < len;) {
         s->offsets[ncp] = (uint32_t)i;
-        uint32_t cp = utf8_next(text, len, &i);
+        uint32_t cp = utf8_next_fast(text, len, &i);
         uint8_t f = 255;
-        uint32_t gid;
         if (is_neutral(cp)) {
             f = 254;
         } else {
             for (size_t k = 0; k < n && k < 250; k++)
-                if (font_face_glyph(chain[k], cp, &gid)) {
+                if (face_has(s, chain[k], cp)) {
                     f = (uint8_t)k;
                     break;
                 }

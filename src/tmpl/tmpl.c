@@ -316,13 +316,14 @@ tmpl *tmpl_parse(const char *json, size_t len, const char *source, diag_list *d)
     t->rule_width = 1.5;
     t->han_latin_gap = 0.25;
     t->fullwidth_punct = true;
+    t->outline_tolerance = TMPL_OUTLINE_TOLERANCE;
     t->footer_offset = 20;
     t->footer_align = TMPL_FOOTER_CENTER;
     if (!tp_want_object(&c, root, "$")) goto done;
     static const char *const keys[] = {"name",   "description", "page",       "grid",
                                        "fonts",  "styles",      "variables",  "blocks",
                                        "rule",   "typography",  "footer",     "table",
-                                       "page_limit", NULL};
+                                       "page_limit", "pdf",         NULL};
     tp_check_keys(&c, root, "$", keys);
     const cJSON *v;
     if ((v = tp_member(&c, root, "$", "page", true))) parse_page(&c, v, t);
@@ -343,6 +344,12 @@ tmpl *tmpl_parse(const char *json, size_t len, const char *source, diag_list *d)
         tp_check_keys(&c, v, "$.typography", tk);
         t->han_latin_gap = tp_number(&c, v, "$.typography", "han_latin_gap", 0.25, 0, 0.5, false);
         t->fullwidth_punct = tp_boolean(&c, v, "$.typography", "fullwidth_punct", true);
+    }
+    if ((v = tp_member(&c, root, "$", "pdf", false)) && tp_want_object(&c, v, "$.pdf")) {
+        static const char *const pk[] = {"outline_tolerance", NULL};
+        tp_check_keys(&c, v, "$.pdf", pk);
+        t->outline_tolerance = tp_number(&c, v, "$.pdf", "outline_tolerance",
+                                         TMPL_OUTLINE_TOLERANCE, 0, 10, false);
     }
     if ((v = tp_member(&c, root, "$", "footer", false))) parse_footer(&c, v, t);
     tp_parse_table(&c, tp_member(&c, root, "$", "table", false), t);

@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* syncfs */
 #include "file.h"
 
 #include <errno.h>
@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +22,22 @@ char *file_read_all(const char *path, size_t max_bytes, size_t *len, diag_list *
         return NULL;
     }
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fd, &st) != 0) memset(&st, 0, sizeof st);
+    if (S_ISDIR(st.st_mode)) {
         diag_add(d, DIAG_ERROR, path, NULL, "is a directory");
         close(fd);
         return NULL;
     }
+    /* A regular file's size is known: one buffer of that size (plus the
+     * NUL and a byte to see the end), not 64 KB steps that realloc copies. */
     size_t cap = 0, n = 0;
     char *data = NULL;
+    if (S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size <= max_bytes) {
+        cap = (size_t)st.st_size + 2;
+        data = xmalloc(cap);
+    }
     for (;;) {
-        if (n + 65536 + 1 > cap) xgrow(&data, &cap, n + 65536 + 1, 1);
+        if (n + 1 >= cap) xgrow(&data, &cap, n + 65536 + 1, 1);
         ssize_t r = read(fd, data + n, cap - n - 1);
         if (r < 0) {
             if (errno == EINTR) continue;
@@ -106,4 +114,75 @@ bool file_write_atomic(const char *path, const void *data, size_t len, diag_list
     if (err) diag_add(d, DIAG_ERROR, path, NULL, "cannot write: %s", strerror(err));
     free(tmp);
     return !err;
+}
+
+/* ---- group commit ------------------------------------------------------ */
+
+/* The temporary's name for path: see file_write_atomic. */
+static char *temp_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+    size_t base_len = strlen(path) - dir_len, suffix = strlen(".tmp-XXXXXX");
+    if (base_len + suffix > NAME_MAX) base_len = NAME_MAX > suffix ? NAME_MAX - suffix : 0;
+    return xasprintf("%.*s.tmp-XXXXXX", (int)(dir_len + base_len), path);
+}
+
+char *file_write_temp(const char *path, const void *data, size_t len, diag_list *d) {
+    char *tmp = temp_name(path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        diag_add(d, DIAG_ERROR, path, NULL, "cannot create: %s", strerror(errno));
+        free(tmp);
+        return NULL;
+    }
+    const char *p = data;
+    size_t left = len;
+    int err = 0;
+    while (left) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            err = errno;
+            break;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (!err) fchmod(fd, 0644); /* see file_write_atomic */
+    if (close(fd) != 0 && !err) err = errno;
+    if (err) {
+        unlink(tmp);
+        diag_add(d, DIAG_ERROR, path, NULL, "cannot write: %s", strerror(err));
+        free(tmp);
+        return NULL;
+    }
+    return tmp;
+}
+
+bool file_sync_fs(const char *path, diag_list *d) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int err = fd < 0 ? errno : 0;
+#if defined(__linux__)
+    if (!err && syncfs(fd) != 0) err = errno;
+#else
+    if (!err) sync();
+#endif
+    if (fd >= 0) close(fd);
+    if (err) diag_add(d, DIAG_ERROR, path, NULL, "cannot sync: %s", strerror(err));
+    return !err;
+}
+
+bool file_commit(char *tmp, const char *path, diag_list *d) {
+    bool ok = rename(tmp, path) == 0;
+    if (!ok) {
+        diag_add(d, DIAG_ERROR, path, NULL, "cannot write: %s", strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    return ok;
+}
+
+void file_discard(char *tmp) {
+    if (tmp) unlink(tmp);
+    free(tmp);
 }

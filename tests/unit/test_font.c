@@ -30,9 +30,15 @@ static int has_diag(const diag_list *d, const char *want) {
     return 0;
 }
 
-/* The subsetter's view of a face: the same glyphs and outlines, no cmap. */
+/* The subsetter's view of a face: for TrueType outlines (which the PDF
+ * writer subsets itself) the face itself; otherwise the same glyphs and
+ * outlines, no cmap. */
 static int subset_view_ok(const font_face *f) {
     hb_face_t *a = font_face_hb_face(f), *b = font_face_hb_subset_face(f);
+    hb_blob_t *g = hb_face_reference_table(a, HB_TAG('g', 'l', 'y', 'f'));
+    bool truetype = hb_blob_get_length(g) > 0;
+    hb_blob_destroy(g);
+    if (truetype) return a == b;
     hb_tag_t cmap = HB_TAG('c', 'm', 'a', 'p'), glyf = HB_TAG('g', 'l', 'y', 'f');
     hb_blob_t *ca = hb_face_reference_table(a, cmap), *cb = hb_face_reference_table(b, cmap);
     hb_blob_t *ga = hb_face_reference_table(a, glyf), *gb = hb_face_reference_table(b, glyf);

@@ -217,6 +217,7 @@ static const pdf_info INFO = {"法治政府建设年度报告 𠮷",
                               31,
                               9,
                               30,
+                              0,
                               0};
 
 static void test_document(const font_lib *lib) {

@@ -161,6 +161,24 @@ int main(void) {
     }
     tmpl_free(t);
 
+    /* Outline tolerance: 0 by default, a number from 0 to 10. */
+    diag_clear(d);
+    tmpl *tt = parse_with("", d);
+    CHECK(tt != NULL && tt->outline_tolerance == 0);
+    tmpl_free(tt);
+    tt = parse_with(",\"pdf\":{\"outline_tolerance\":2.5}", d);
+    CHECK(tt != NULL && tt->outline_tolerance == 2.5);
+    tmpl_free(tt);
+    diag_clear(d);
+    tt = parse_with(",\"pdf\":{\"outline_tolerance\":11}", d);
+    CHECK(tt == NULL);
+    diag_print(d, stderr);
+    CHECK(has(d, "t.json: $.pdf.outline_tolerance: "));
+    diag_clear(d);
+    tt = parse_with(",\"pdf\":{\"tolerance\":1}", d);
+    CHECK(tt == NULL);
+    CHECK(has(d, "t.json: $.pdf.tolerance: unknown key \"tolerance\""));
+
     /* Unknown keys, bad values and unknown blocks are errors with paths. */
     diag_clear(d);
     t = parse_with(",\"colour\":1", d);

@@ -1,0 +1,877 @@
+/* TrueType subsetting for embedding (see pdf_ttf.h).
+ *
+ * Why not only hb-subset: for a glyf font hb-subset builds a plan over the
+ * whole face (cmap, layout closure, name table) and copies every table it
+ * keeps, which cost more than the rest of a typical document's PDF writing
+ * and a third of a fresh process's page faults. What a PDF needs from a
+ * TrueType program is small (head, hhea, maxp, hmtx, loca, glyf; OS/2, name
+ * and post for strict readers), so the glyphs are read from the face's
+ * mapped tables and written once, straight into the output. */
+#include "pdf_ttf.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/xalloc.h"
+
+#define TAG(a, b, c, d) HB_TAG(a, b, c, d)
+
+/* ---- reading ------------------------------------------------------------ */
+
+static unsigned rd16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static int rds16(const unsigned char *p) { return (int16_t)(uint16_t)rd16(p); }
+static uint32_t rd32(const unsigned char *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+typedef struct table {
+    hb_blob_t *blob;
+    const unsigned char *p;
+    unsigned len;
+} table;
+
+static table get_table(hb_face_t *face, hb_tag_t tag) {
+    table t;
+    t.blob = hb_face_reference_table(face, tag);
+    t.p = (const unsigned char *)hb_blob_get_data(t.blob, &t.len);
+    if (!t.p) t.len = 0;
+    return t;
+}
+
+typedef struct font_in {
+    table head, hhea, maxp, hmtx, loca, glyf, os2, post;
+    unsigned n_glyphs, n_hmetrics, upem;
+    bool long_loca;
+} font_in;
+
+static void font_in_free(font_in *f) {
+    table *ts[] = {&f->head, &f->hhea, &f->maxp, &f->hmtx, &f->loca, &f->glyf, &f->os2, &f->post};
+    for (size_t i = 0; i < sizeof ts / sizeof *ts; i++)
+        hb_blob_destroy(ts[i]->blob);
+}
+
+static bool font_in_open(hb_face_t *face, font_in *f) {
+    memset(f, 0, sizeof *f);
+    f->head = get_table(face, TAG('h', 'e', 'a', 'd'));
+    f->hhea = get_table(face, TAG('h', 'h', 'e', 'a'));
+    f->maxp = get_table(face, TAG('m', 'a', 'x', 'p'));
+    f->hmtx = get_table(face, TAG('h', 'm', 't', 'x'));
+    f->loca = get_table(face, TAG('l', 'o', 'c', 'a'));
+    f->glyf = get_table(face, TAG('g', 'l', 'y', 'f'));
+    f->os2 = get_table(face, TAG('O', 'S', '/', '2'));
+    f->post = get_table(face, TAG('p', 'o', 's', 't'));
+    if (f->head.len < 54 || f->hhea.len < 36 || f->maxp.len < 32 || f->glyf.len == 0)
+        return false;
+    if (rd32(f->maxp.p) != 0x00010000u) return false;
+    f->n_glyphs = rd16(f->maxp.p + 4);
+    f->n_hmetrics = rd16(f->hhea.p + 34);
+    f->upem = rd16(f->head.p + 18);
+    f->long_loca = rds16(f->head.p + 50) == 1;
+    if (f->n_glyphs == 0 || f->n_hmetrics == 0 || f->n_hmetrics > f->n_glyphs) return false;
+    if (f->upem < 16 || f->upem > 16384) return false;
+    if ((size_t)f->hmtx.len < 4u * f->n_hmetrics + 2u * (f->n_glyphs - f->n_hmetrics))
+        return false;
+    if ((size_t)f->loca.len < (size_t)(f->long_loca ? 4 : 2) * (f->n_glyphs + 1u)) return false;
+    return true;
+}
+
+bool pdf_ttf_supported(hb_face_t *face) {
+    font_in f;
+    bool ok = font_in_open(face, &f);
+    font_in_free(&f);
+    return ok;
+}
+
+/* The glyph's bytes in glyf; false when loca points outside the table. */
+static bool glyph_data(const font_in *f, unsigned gid, const unsigned char **p, unsigned *len) {
+    uint32_t a, b;
+    if (f->long_loca) {
+        a = rd32(f->loca.p + 4u * gid);
+        b = rd32(f->loca.p + 4u * gid + 4);
+    } else {
+        a = 2u * rd16(f->loca.p + 2u * gid);
+        b = 2u * rd16(f->loca.p + 2u * gid + 2);
+    }
+    if (a > b || b > f->glyf.len) return false;
+    *p = f->glyf.p + a;
+    *len = b - a;
+    return true;
+}
+
+static unsigned advance_of(const font_in *f, unsigned gid) {
+    unsigned i = gid < f->n_hmetrics ? gid : f->n_hmetrics - 1;
+    return rd16(f->hmtx.p + 4u * i);
+}
+
+/* ---- composite glyphs ---------------------------------------------------- */
+
+enum {
+    C_ARGS_WORDS = 0x0001,
+    C_HAVE_SCALE = 0x0008,
+    C_MORE = 0x0020,
+    C_XY_SCALE = 0x0040,
+    C_TWO_BY_TWO = 0x0080,
+    C_INSTRUCTIONS = 0x0100,
+};
+
+/* Calls fn for each component's glyph-id field (its offset in the glyph);
+ * returns the offset just past the last component, or 0 when malformed. */
+static unsigned composite_walk(const unsigned char *g, unsigned len,
+                               void (*fn)(void *, unsigned off), void *ctx) {
+    unsigned off = 10;
+    for (;;) {
+        if (off + 4 > len) return 0;
+        unsigned flags = rd16(g + off);
+        if (fn) fn(ctx, off + 2);
+        off += 4 + ((flags & C_ARGS_WORDS) ? 4 : 2);
+        if (flags & C_HAVE_SCALE) off += 2;
+        else if (flags & C_XY_SCALE) off += 4;
+        else if (flags & C_TWO_BY_TWO) off += 8;
+        if (off > len) return 0;
+        if (!(flags & C_MORE)) return off;
+    }
+}
+
+/* ---- the glyph set ------------------------------------------------------- */
+
+typedef struct glyph_set {
+    uint32_t *ids; /* sorted, unique */
+    size_t n, cap;
+} glyph_set;
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void set_normalize(glyph_set *s) {
+    qsort(s->ids, s->n, sizeof *s->ids, cmp_u32);
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (k == 0 || s->ids[i] != s->ids[k - 1]) s->ids[k++] = s->ids[i];
+    s->n = k;
+}
+
+static long set_find(const glyph_set *s, uint32_t gid) {
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->ids[mid] < gid) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < s->n && s->ids[lo] == gid ? (long)lo : -1;
+}
+
+typedef struct closure_ctx {
+    const unsigned char *g;
+    glyph_set *add;
+    const font_in *f;
+} closure_ctx;
+
+static void closure_component(void *v, unsigned off) {
+    closure_ctx *c = v;
+    uint32_t gid = rd16(c->g + off);
+    if (gid >= c->f->n_glyphs) return; /* reported when the glyph is written */
+    xgrow(&c->add->ids, &c->add->cap, c->add->n + 1, sizeof *c->add->ids);
+    c->add->ids[c->add->n++] = gid;
+}
+
+/* Adds the components of composite glyphs until nothing new comes in
+ * (components may themselves be composite). */
+static void set_close(const font_in *f, glyph_set *s) {
+    for (int round = 0; round < 16; round++) {
+        glyph_set add = {0};
+        for (size_t i = 0; i < s->n; i++) {
+            const unsigned char *g;
+            unsigned len;
+            if (!glyph_data(f, s->ids[i], &g, &len) || len < 10 || rds16(g) >= 0) continue;
+            closure_ctx c = {g, &add, f};
+            composite_walk(g, len, closure_component, &c);
+        }
+        size_t before = s->n;
+        for (size_t i = 0; i < add.n; i++) {
+            if (set_find(s, add.ids[i]) >= 0) continue;
+            xgrow(&s->ids, &s->cap, s->n + 1, sizeof *s->ids);
+            s->ids[s->n++] = add.ids[i];
+        }
+        free(add.ids);
+        if (s->n == before) return;
+        set_normalize(s);
+    }
+}
+
+/* ---- simple glyphs: decode, simplify, encode ------------------------------ */
+
+enum { F_ON = 1, F_XSHORT = 2, F_YSHORT = 4, F_REPEAT = 8, F_XSAME = 16, F_YSAME = 32, F_OVERLAP = 64 };
+
+typedef struct outline {
+    int32_t *x, *y;
+    uint8_t *on;
+    uint16_t *ends; /* last point of each contour */
+    size_t n_pts, cap_pts, n_contours, cap_contours;
+    bool overlap; /* OVERLAP_SIMPLE on the first point */
+} outline;
+
+static void outline_free(outline *o) {
+    free(o->x);
+    free(o->y);
+    free(o->on);
+    free(o->ends);
+}
+
+static void outline_reserve(outline *o, size_t pts, size_t contours) {
+    if (pts > o->cap_pts) {
+        size_t cap = pts < 64 ? 64 : pts;
+        o->x = xrealloc(o->x, cap * sizeof *o->x);
+        o->y = xrealloc(o->y, cap * sizeof *o->y);
+        o->on = xrealloc(o->on, cap * sizeof *o->on);
+        o->cap_pts = cap;
+    }
+    if (contours > o->cap_contours) xgrow(&o->ends, &o->cap_contours, contours, sizeof *o->ends);
+}
+
+static bool decode_simple(const unsigned char *g, unsigned len, outline *o) {
+    unsigned nc = (unsigned)rds16(g);
+    unsigned off = 10;
+    if (off + 2u * nc + 2 > len) return false;
+    outline_reserve(o, 1, nc);
+    unsigned last = 0;
+    for (unsigned i = 0; i < nc; i++) {
+        unsigned e = rd16(g + off + 2 * i);
+        if (i > 0 && e <= last) return false;
+        o->ends[i] = (uint16_t)e;
+        last = e;
+    }
+    o->n_contours = nc;
+    size_t np = (size_t)last + 1;
+    off += 2 * nc;
+    unsigned ins = rd16(g + off);
+    off += 2 + ins;
+    if (off > len) return false;
+    outline_reserve(o, np, nc);
+    o->n_pts = np;
+    /* flags */
+    for (size_t i = 0; i < np;) {
+        if (off >= len) return false;
+        uint8_t fl = g[off++];
+        unsigned rep = 0;
+        if (fl & F_REPEAT) {
+            if (off >= len) return false;
+            rep = g[off++];
+        }
+        for (unsigned r = 0; r <= rep && i < np; r++)
+            o->on[i++] = fl;
+    }
+    o->overlap = np && (o->on[0] & F_OVERLAP);
+    int32_t v = 0;
+    for (size_t i = 0; i < np; i++) {
+        uint8_t fl = o->on[i];
+        if (fl & F_XSHORT) {
+            if (off + 1 > len) return false;
+            v += (fl & F_XSAME) ? g[off] : -(int32_t)g[off];
+            off += 1;
+        } else if (!(fl & F_XSAME)) {
+            if (off + 2 > len) return false;
+            v += rds16(g + off);
+            off += 2;
+        }
+        o->x[i] = v;
+    }
+    v = 0;
+    for (size_t i = 0; i < np; i++) {
+        uint8_t fl = o->on[i];
+        if (fl & F_YSHORT) {
+            if (off + 1 > len) return false;
+            v += (fl & F_YSAME) ? g[off] : -(int32_t)g[off];
+            off += 1;
+        } else if (!(fl & F_YSAME)) {
+            if (off + 2 > len) return false;
+            v += rds16(g + off);
+            off += 2;
+        }
+        o->y[i] = v;
+    }
+    for (size_t i = 0; i < np; i++)
+        o->on[i] &= F_ON;
+    return true;
+}
+
+/* Squared distance from p to the segment a-b; *inside tells whether p
+ * projects onto the segment itself. */
+static double seg_dist2(double px, double py, double ax, double ay, double bx, double by,
+                        bool *inside) {
+    double dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
+    double t = l2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / l2 : 0;
+    if (inside) *inside = t >= 0 && t <= 1;
+    if (t < 0) t = 0;
+    if (t > 1) t = 1;
+    double ex = ax + t * dx - px, ey = ay + t * dy - py;
+    return ex * ex + ey * ey;
+}
+
+/* Drops points of one contour [s, e] whose removal moves the curve by at
+ * most eps, counting what earlier removals nearby already moved it:
+ *  - an on-curve point between two on-curve points (a polyline vertex):
+ *    the curve moves by its distance to the new straight segment;
+ *  - an on-curve point between two off-curve points: it becomes implied,
+ *    at the midpoint M of its neighbours; the two quadratic pieces differ
+ *    from the old ones by t^2 (M - P) and (1 - t)^2 (M - P), so by at most
+ *    |M - P|;
+ *  - an off-curve point between two on-curve points (a nearly flat arc):
+ *    the arc strays from its chord by half the control's distance to it.
+ * keep[] receives the verdict; the contour keeps at least three points and
+ * one on-curve point. */
+static void simplify_contour(const outline *o, size_t s, size_t e, double eps, uint8_t *keep,
+                             size_t *prev, size_t *next, double *acc) {
+    size_t n = e - s + 1, alive = n, on = 0;
+    for (size_t i = s; i <= e; i++) {
+        keep[i] = 1;
+        prev[i] = i == s ? e : i - 1;
+        next[i] = i == e ? s : i + 1;
+        acc[i] = 0;
+        on += o->on[i];
+    }
+    if (n < 4 || on == 0) return;
+    /* Two passes: a third finds under 1 % more. */
+    for (int pass = 0; pass < 2; pass++) {
+        bool changed = false;
+        for (size_t i = s; i <= e && alive > 3; i++) {
+            if (!keep[i]) continue;
+            size_t p = prev[i], q = next[i];
+            double before = acc[i] > acc[p] ? acc[i] : acc[p];
+            if (acc[q] > before) before = acc[q];
+            double room = eps - before;
+            if (room <= 0) continue;
+            double px = o->x[p], py = o->y[p], qx = o->x[q], qy = o->y[q];
+            double ix = o->x[i], iy = o->y[i];
+            double err2; /* squared error, in units of the test below */
+            if (o->on[i]) {
+                if (on <= 1) continue;
+                if (o->on[p] && o->on[q]) {
+                    err2 = seg_dist2(ix, iy, px, py, qx, qy, NULL);
+                } else if (!o->on[p] && !o->on[q]) {
+                    double mx = (px + qx) / 2 - ix, my = (py + qy) / 2 - iy;
+                    err2 = mx * mx + my * my;
+                } else {
+                    continue;
+                }
+            } else {
+                if (!o->on[p] || !o->on[q]) continue;
+                bool inside;
+                err2 = seg_dist2(ix, iy, px, py, qx, qy, &inside) / 4;
+                if (!inside) continue;
+            }
+            if (err2 > room * room) continue;
+            double total = sqrt(err2) + before;
+            keep[i] = 0;
+            alive--;
+            on -= o->on[i];
+            next[p] = q;
+            prev[q] = p;
+            if (total > acc[p]) acc[p] = total;
+            if (total > acc[q]) acc[q] = total;
+            changed = true;
+        }
+        if (!changed) break;
+    }
+}
+
+typedef struct scratch {
+    outline in, out;
+    uint8_t *keep;
+    size_t *prev, *next;
+    double *acc;
+    size_t cap;
+    buf flags, xs, ys;
+} scratch;
+
+static void scratch_free(scratch *s) {
+    outline_free(&s->in);
+    outline_free(&s->out);
+    free(s->keep);
+    free(s->prev);
+    free(s->next);
+    free(s->acc);
+    buf_free(&s->flags);
+    buf_free(&s->xs);
+    buf_free(&s->ys);
+}
+
+static int32_t snap(int32_t v, int grid) {
+    if (grid <= 1) return v;
+    int32_t h = grid / 2;
+    return v >= 0 ? (v + h) / grid * grid : -((-v + h) / grid * grid);
+}
+
+static void put16(buf *b, unsigned v) {
+    char c[2] = {(char)(v >> 8), (char)v};
+    buf_append(b, c, 2);
+}
+
+static void put32(buf *b, uint32_t v) {
+    char c[4] = {(char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v};
+    buf_append(b, c, 4);
+}
+
+static unsigned char *put16p(unsigned char *p, unsigned v) {
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+    return p + 2;
+}
+
+static unsigned char *put32p(unsigned char *p, uint32_t v) {
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+    return p + 4;
+}
+
+/* Writes an outline as a TrueType simple glyph without instructions,
+ * packing flags (repeat runs) and coordinates (1-byte and repeated
+ * deltas) as tightly as the format allows; returns the glyph's xMin.
+ * Flags, x and y are built in one pass in three scratch areas sized for
+ * the worst case, so the loop does no bounds checks. */
+static int encode_simple(const outline *o, scratch *sc, buf *out) {
+    size_t np = o->n_pts;
+    buf_reserve(&sc->flags, 2 * np + 1);
+    buf_reserve(&sc->xs, 2 * np + 1);
+    buf_reserve(&sc->ys, 2 * np + 1);
+    unsigned char *fl = (unsigned char *)sc->flags.data, *xs = (unsigned char *)sc->xs.data,
+                  *ys = (unsigned char *)sc->ys.data;
+    size_t nf = 0, nx = 0, ny = 0;
+    int32_t xmin = INT32_MAX, ymin = INT32_MAX, xmax = INT32_MIN, ymax = INT32_MIN;
+    int32_t px = 0, py = 0;
+    unsigned char last = 0;
+    unsigned run = 0;
+    size_t last_at = 0;
+    for (size_t i = 0; i < np; i++) {
+        int32_t x = o->x[i], y = o->y[i];
+        if (x < xmin) xmin = x;
+        if (x > xmax) xmax = x;
+        if (y < ymin) ymin = y;
+        if (y > ymax) ymax = y;
+        int32_t dx = x - px, dy = y - py;
+        px = x;
+        py = y;
+        unsigned char f = o->on[i] ? F_ON : 0;
+        if (i == 0 && o->overlap) f |= F_OVERLAP;
+        if (dx == 0) {
+            f |= F_XSAME;
+        } else if (dx > -256 && dx < 256) {
+            f |= F_XSHORT | (dx > 0 ? F_XSAME : 0);
+            xs[nx++] = (unsigned char)(dx > 0 ? dx : -dx);
+        } else {
+            put16p(xs + nx, (unsigned)(uint16_t)(int16_t)dx);
+            nx += 2;
+        }
+        if (dy == 0) {
+            f |= F_YSAME;
+        } else if (dy > -256 && dy < 256) {
+            f |= F_YSHORT | (dy > 0 ? F_YSAME : 0);
+            ys[ny++] = (unsigned char)(dy > 0 ? dy : -dy);
+        } else {
+            put16p(ys + ny, (unsigned)(uint16_t)(int16_t)dy);
+            ny += 2;
+        }
+        /* A repeat count costs a byte, so it pays from the third equal flag. */
+        if (i > 0 && f == last && run < 255) {
+            run++;
+            if (run == 1) {
+                fl[nf++] = f;
+            } else if (run == 2) {
+                fl[last_at] = (unsigned char)(last | F_REPEAT);
+                fl[last_at + 1] = 2;
+                nf = last_at + 2;
+            } else {
+                fl[last_at + 1] = (unsigned char)run;
+            }
+        } else {
+            last_at = nf;
+            fl[nf++] = f;
+            last = f;
+            run = 0;
+        }
+    }
+    if (np == 0) xmin = ymin = xmax = ymax = 0;
+    buf_reserve(out, 12 + 2 * o->n_contours + nf + nx + ny);
+    unsigned char *p = (unsigned char *)out->data + out->len;
+    p = put16p(p, (unsigned)o->n_contours);
+    p = put16p(p, (unsigned)(uint16_t)(int16_t)xmin);
+    p = put16p(p, (unsigned)(uint16_t)(int16_t)ymin);
+    p = put16p(p, (unsigned)(uint16_t)(int16_t)xmax);
+    p = put16p(p, (unsigned)(uint16_t)(int16_t)ymax);
+    for (size_t c = 0; c < o->n_contours; c++)
+        p = put16p(p, o->ends[c]);
+    p = put16p(p, 0); /* no instructions */
+    memcpy(p, fl, nf);
+    memcpy(p + nf, xs, nx);
+    memcpy(p + nf + nx, ys, ny);
+    out->len += 12 + 2 * o->n_contours + nf + nx + ny;
+    out->data[out->len] = 0;
+    return xmin;
+}
+
+/* The simplified outline of `in` into `out`: points dropped within eps,
+ * the survivors snapped to the grid. */
+static void simplify(const outline *in, outline *out, scratch *sc, double eps, int grid) {
+    if (in->n_pts > sc->cap) {
+        size_t cap = in->n_pts;
+        free(sc->keep);
+        free(sc->prev);
+        free(sc->next);
+        free(sc->acc);
+        sc->keep = xmalloc(cap);
+        sc->prev = xmalloc(cap * sizeof *sc->prev);
+        sc->next = xmalloc(cap * sizeof *sc->next);
+        sc->acc = xmalloc(cap * sizeof *sc->acc);
+        sc->cap = cap;
+    }
+    outline_reserve(out, in->n_pts, in->n_contours);
+    out->overlap = in->overlap;
+    out->n_pts = 0;
+    out->n_contours = 0;
+    size_t s = 0;
+    for (size_t c = 0; c < in->n_contours; c++) {
+        size_t e = in->ends[c];
+        if (eps > 0) {
+            simplify_contour(in, s, e, eps, sc->keep, sc->prev, sc->next, sc->acc);
+        } else {
+            memset(sc->keep + s, 1, e - s + 1);
+        }
+        for (size_t i = s; i <= e; i++) {
+            if (!sc->keep[i]) continue;
+            out->x[out->n_pts] = snap(in->x[i], grid);
+            out->y[out->n_pts] = snap(in->y[i], grid);
+            out->on[out->n_pts] = in->on[i];
+            out->n_pts++;
+        }
+        out->ends[out->n_contours++] = (uint16_t)(out->n_pts - 1);
+        s = e + 1;
+    }
+}
+
+/* ---- writing the font ---------------------------------------------------- */
+
+typedef struct remap_ctx {
+    unsigned char *g;
+    const glyph_set *set;
+    bool ok;
+} remap_ctx;
+
+static void remap_component(void *v, unsigned off) {
+    remap_ctx *c = v;
+    long k = set_find(c->set, rd16(c->g + off));
+    if (k < 0) {
+        c->ok = false;
+        return;
+    }
+    c->g[off] = (unsigned char)(k >> 8);
+    c->g[off + 1] = (unsigned char)k;
+}
+
+static void fail(char *err, size_t errlen, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static uint32_t checksum(const unsigned char *p, size_t len) {
+    uint32_t sum = 0;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4)
+        sum += rd32(p + i);
+    if (i < len) {
+        unsigned char last[4] = {0};
+        memcpy(last, p + i, len - i);
+        sum += rd32(last);
+    }
+    return sum;
+}
+
+static void put_utf16(buf *b, const char *s) {
+    for (; *s; s++)
+        put16(b, (unsigned char)*s);
+}
+
+/* A name table with the family, style, full and PostScript names: the
+ * face's own table can hold kilobytes of licence text, and nothing reads
+ * more than these from an embedded program. */
+static void build_name(buf *b, const char *ps, bool bold) {
+    const char *style = bold ? "Bold" : "Regular";
+    const char *strs[4] = {ps, style, ps, ps};
+    const unsigned ids[4] = {1, 2, 4, 6};
+    put16(b, 0);
+    put16(b, 4);
+    put16(b, 6 + 4 * 12);
+    unsigned off = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned len = 2 * (unsigned)strlen(strs[i]);
+        put16(b, 3);
+        put16(b, 1);
+        put16(b, 0x409);
+        put16(b, ids[i]);
+        put16(b, len);
+        put16(b, off);
+        off += len;
+    }
+    for (int i = 0; i < 4; i++)
+        put_utf16(b, strs[i]);
+}
+
+typedef struct sfnt_table {
+    uint32_t tag;
+    const unsigned char *p;
+    size_t len;
+} sfnt_table;
+
+bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, size_t n,
+                    double tolerance, buf *out, uint32_t *new_gid, unsigned *n_glyphs, char *err,
+                    size_t errlen) {
+    font_in f;
+    bool ok = false;
+    glyph_set set = {0};
+    scratch sc;
+    memset(&sc, 0, sizeof sc);
+    buf loca, hmtx, name;
+    buf_init(&loca);
+    buf_init(&hmtx);
+    buf_init(&name);
+    uint32_t *offsets = NULL;
+    uint16_t *adv = NULL;
+    int16_t *lsb = NULL;
+    if (!font_in_open(face, &f)) {
+        fail(err, errlen, "not a TrueType font with glyf outlines");
+        goto out;
+    }
+
+    /* the set: .notdef, the glyphs asked for, their components */
+    set.cap = n + 1;
+    set.ids = xmalloc(set.cap * sizeof *set.ids);
+    set.ids[set.n++] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (gids[i] >= f.n_glyphs) {
+            fail(err, errlen, "glyph %u is beyond the font's %u glyphs", (unsigned)gids[i],
+                 f.n_glyphs);
+            goto out;
+        }
+        set.ids[set.n++] = gids[i];
+    }
+    set_normalize(&set);
+    set_close(&f, &set);
+    if (set.n > 65535) {
+        fail(err, errlen, "more than 65535 glyphs");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        new_gid[i] = (uint32_t)set_find(&set, gids[i]);
+
+    /* Tolerance in font units. Coordinates snap to a 2-unit grid once the
+     * budget allows the 1.42 units that costs, which saves a bit per
+     * coordinate after deflate; the rest goes to dropping points. */
+    double tol = tolerance > 0 ? tolerance * f.upem / 1000.0 : 0;
+    int grid = tol >= 2.0 ? 2 : 1;
+    double eps = grid == 2 ? tol - 1.4143 : tol;
+
+    offsets = xmalloc((set.n + 1) * sizeof *offsets);
+    adv = xmalloc(set.n * sizeof *adv);
+    lsb = xmalloc(set.n * sizeof *lsb);
+    /* The font goes straight into out: the table directory (filled in at
+     * the end), then glyf, then the small tables. One reservation from the
+     * glyphs' sizes in the face, so the program is never copied to grow. */
+    size_t start = out->len, nt = f.os2.len >= 78 ? 9 : 8, glyph_bytes = 0;
+    for (size_t k = 0; k < set.n; k++) {
+        const unsigned char *g;
+        unsigned len;
+        if (glyph_data(&f, set.ids[k], &g, &len)) glyph_bytes += len + 1;
+    }
+    buf_reserve(out, 12 + 16 * nt + glyph_bytes + 8 * set.n + 1024);
+    memset(out->data + out->len, 0, 12 + 16 * nt);
+    out->len += 12 + 16 * nt;
+    size_t g0 = out->len;
+    buf *glyf = out;
+    int bbox[4] = {INT32_MAX, INT32_MAX, INT32_MIN, INT32_MIN};
+    for (size_t k = 0; k < set.n; k++) {
+        uint32_t gid = set.ids[k];
+        const unsigned char *g;
+        unsigned len;
+        offsets[k] = (uint32_t)(glyf->len - g0);
+        adv[k] = (uint16_t)advance_of(&f, gid);
+        lsb[k] = 0;
+        if (!glyph_data(&f, gid, &g, &len)) {
+            fail(err, errlen, "glyph %u lies outside the glyf table", (unsigned)gid);
+            goto out;
+        }
+        if (len == 0) continue;
+        if (len < 10) {
+            fail(err, errlen, "glyph %u is truncated", (unsigned)gid);
+            goto out;
+        }
+        int nc = rds16(g);
+        if (nc > 0 && tol == 0) {
+            /* exact: the glyph as it is, less its instructions */
+            unsigned at = 10 + 2u * (unsigned)nc;
+            if (at + 2 > len || at + 2 + rd16(g + at) > len) {
+                fail(err, errlen, "glyph %u is malformed", (unsigned)gid);
+                goto out;
+            }
+            unsigned ins = rd16(g + at);
+            buf_append(glyf, g, at);
+            buf_append(glyf, "\0\0", 2);
+            buf_append(glyf, g + at + 2 + ins, len - at - 2 - ins);
+            lsb[k] = (int16_t)rds16(g + 2);
+            int gb[4] = {rds16(g + 2), rds16(g + 4), rds16(g + 6), rds16(g + 8)};
+            if (gb[0] < bbox[0]) bbox[0] = gb[0];
+            if (gb[1] < bbox[1]) bbox[1] = gb[1];
+            if (gb[2] > bbox[2]) bbox[2] = gb[2];
+            if (gb[3] > bbox[3]) bbox[3] = gb[3];
+        } else if (nc > 0) {
+            if (!decode_simple(g, len, &sc.in)) {
+                fail(err, errlen, "glyph %u is malformed", (unsigned)gid);
+                goto out;
+            }
+            simplify(&sc.in, &sc.out, &sc, eps, grid);
+            size_t at = glyf->len;
+            lsb[k] = (int16_t)encode_simple(&sc.out, &sc, glyf);
+            const unsigned char *h = (const unsigned char *)glyf->data + at;
+            int gb[4] = {rds16(h + 2), rds16(h + 4), rds16(h + 6), rds16(h + 8)};
+            if (gb[0] < bbox[0]) bbox[0] = gb[0];
+            if (gb[1] < bbox[1]) bbox[1] = gb[1];
+            if (gb[2] > bbox[2]) bbox[2] = gb[2];
+            if (gb[3] > bbox[3]) bbox[3] = gb[3];
+        } else if (nc < 0) {
+            /* composite: component ids renumbered, instructions dropped */
+            size_t at = glyf->len;
+            buf_append(glyf, g, len);
+            remap_ctx rc = {(unsigned char *)glyf->data + at, &set, true};
+            unsigned end = composite_walk(rc.g, len, remap_component, &rc);
+            if (!end || !rc.ok) {
+                fail(err, errlen, "composite glyph %u is malformed", (unsigned)gid);
+                goto out;
+            }
+            unsigned char *p = rc.g + 10;
+            for (;;) {
+                unsigned flags = rd16(p);
+                if (flags & C_INSTRUCTIONS) {
+                    flags &= ~(unsigned)C_INSTRUCTIONS;
+                    p[0] = (unsigned char)(flags >> 8);
+                    p[1] = (unsigned char)flags;
+                }
+                unsigned step = 4 + ((flags & C_ARGS_WORDS) ? 4 : 2);
+                if (flags & C_HAVE_SCALE) step += 2;
+                else if (flags & C_XY_SCALE) step += 4;
+                else if (flags & C_TWO_BY_TWO) step += 8;
+                p += step;
+                if (!(flags & C_MORE)) break;
+            }
+            glyf->len = at + end;
+            lsb[k] = (int16_t)rds16(g + 2);
+            int gb[4] = {rds16(g + 2), rds16(g + 4), rds16(g + 6), rds16(g + 8)};
+            if (gb[0] < bbox[0]) bbox[0] = gb[0];
+            if (gb[1] < bbox[1]) bbox[1] = gb[1];
+            if (gb[2] > bbox[2]) bbox[2] = gb[2];
+            if (gb[3] > bbox[3]) bbox[3] = gb[3];
+        }
+        if ((glyf->len - g0) & 1) buf_putc(glyf, 0); /* short loca counts words */
+    }
+    offsets[set.n] = (uint32_t)(glyf->len - g0);
+    if (bbox[0] > bbox[2]) bbox[0] = bbox[1] = bbox[2] = bbox[3] = 0;
+    size_t glyf_len = glyf->len - g0;
+    bool long_loca = glyf_len > 0x1FFFC;
+    for (size_t k = 0; k <= set.n; k++) {
+        if (long_loca) put32(&loca, offsets[k]);
+        else put16(&loca, offsets[k] / 2);
+    }
+
+    /* hmtx: advances up to the last change, then left side bearings only */
+    size_t n_hm = set.n;
+    while (n_hm > 1 && adv[n_hm - 1] == adv[n_hm - 2])
+        n_hm--;
+    for (size_t k = 0; k < set.n; k++) {
+        if (k < n_hm) put16(&hmtx, adv[k]);
+        put16(&hmtx, (unsigned)(uint16_t)lsb[k]);
+    }
+
+    unsigned char head[54], hhea[36], maxp[32], post[32];
+    memcpy(head, f.head.p, 54);
+    memset(head + 8, 0, 4); /* checkSumAdjustment, set below */
+    for (int i = 0; i < 4; i++) {
+        head[36 + 2 * i] = (unsigned char)((uint16_t)bbox[i] >> 8);
+        head[37 + 2 * i] = (unsigned char)(uint16_t)bbox[i];
+    }
+    head[50] = 0;
+    head[51] = long_loca ? 1 : 0;
+    memcpy(hhea, f.hhea.p, 36);
+    hhea[34] = (unsigned char)(n_hm >> 8);
+    hhea[35] = (unsigned char)n_hm;
+    memcpy(maxp, f.maxp.p, 32);
+    maxp[4] = (unsigned char)(set.n >> 8);
+    maxp[5] = (unsigned char)set.n;
+    memset(post, 0, sizeof post);
+    if (f.post.len >= 32) memcpy(post, f.post.p, 16); /* angle, underline, fixed pitch */
+    post[0] = 0, post[1] = 3, post[2] = 0, post[3] = 0; /* version 3: no glyph names */
+    bool bold = (rd16(f.head.p + 44) & 1) != 0;
+    build_name(&name, ps_name && *ps_name ? ps_name : "Font", bold);
+
+    static const char pad[3] = {0, 0, 0};
+    buf_append(out, pad, ((glyf_len + 3) & ~(size_t)3) - glyf_len);
+    sfnt_table tabs[9];
+    size_t k = 0;
+    if (nt == 9) tabs[k++] = (sfnt_table){TAG('O', 'S', '/', '2'), f.os2.p, f.os2.len};
+    size_t glyf_index = k;
+    tabs[k++] = (sfnt_table){TAG('g', 'l', 'y', 'f'), NULL, glyf_len};
+    tabs[k++] = (sfnt_table){TAG('h', 'e', 'a', 'd'), head, sizeof head};
+    tabs[k++] = (sfnt_table){TAG('h', 'h', 'e', 'a'), hhea, sizeof hhea};
+    tabs[k++] = (sfnt_table){TAG('h', 'm', 't', 'x'), (unsigned char *)hmtx.data, hmtx.len};
+    tabs[k++] = (sfnt_table){TAG('l', 'o', 'c', 'a'), (unsigned char *)loca.data, loca.len};
+    tabs[k++] = (sfnt_table){TAG('m', 'a', 'x', 'p'), maxp, sizeof maxp};
+    tabs[k++] = (sfnt_table){TAG('n', 'a', 'm', 'e'), (unsigned char *)name.data, name.len};
+    tabs[k++] = (sfnt_table){TAG('p', 'o', 's', 't'), post, sizeof post};
+    size_t at[9];
+    for (size_t i = 0; i < nt; i++) {
+        if (i == glyf_index) {
+            at[i] = g0 - start;
+            continue;
+        }
+        at[i] = out->len - start;
+        buf_append(out, tabs[i].p, tabs[i].len);
+        buf_append(out, pad, ((tabs[i].len + 3) & ~(size_t)3) - tabs[i].len);
+    }
+    unsigned char *font = (unsigned char *)out->data + start;
+    unsigned es = 0;
+    while ((2u << es) <= nt)
+        es++;
+    unsigned char *d = font;
+    d = put32p(d, 0x00010000u);
+    d = put16p(d, (unsigned)nt);
+    d = put16p(d, 16u << es);
+    d = put16p(d, es);
+    d = put16p(d, (unsigned)(16 * nt) - (16u << es));
+    size_t head_at = 0;
+    for (size_t i = 0; i < nt; i++) {
+        d = put32p(d, tabs[i].tag);
+        d = put32p(d, checksum(font + at[i], tabs[i].len));
+        d = put32p(d, (uint32_t)at[i]);
+        d = put32p(d, (uint32_t)tabs[i].len);
+        if (tabs[i].tag == TAG('h', 'e', 'a', 'd')) head_at = at[i];
+    }
+    uint32_t adj = 0xB1B0AFBAu - checksum(font, out->len - start);
+    put32p(font + head_at + 8, adj);
+    *n_glyphs = (unsigned)set.n;
+    ok = true;
+out:
+    free(offsets);
+    free(adv);
+    free(lsb);
+    free(set.ids);
+    scratch_free(&sc);
+    buf_free(&loca);
+    buf_free(&hmtx);
+    buf_free(&name);
+    font_in_free(&f);
+    return ok;
+}
