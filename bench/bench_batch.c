@@ -176,7 +176,7 @@ int main(int argc, char **argv) {
     uint64_t first_hash = 0;
     bool have_hash = false;
     unsigned jobs_list[2] = {1, (unsigned)cores};
-    char *dirs[2];
+    char **dirs = xcalloc(2 * (size_t)rounds, sizeof *dirs);
     int n_dirs = 0;
     for (int k = 0; k < (cores > 1 ? 2 : 1); k++) {
         unsigned jobs = jobs_list[k];
@@ -202,10 +202,7 @@ int main(int argc, char **argv) {
             char *rdir = r == 0 ? dir : round_dir(outdir, jobs, r);
             cmd[dir_arg] = rdir;
             ok = run_child(cmd, false, &one);
-            if (r > 0) {
-                nftw(rdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-                free(rdir);
-            }
+            if (r > 0) dirs[n_dirs++] = rdir;
             if (ok && (r == 0 || one.wall < best.wall)) best = one;
         }
         tally t = {0};
@@ -233,6 +230,7 @@ int main(int argc, char **argv) {
         nftw(dirs[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
         free(dirs[i]);
     }
+    free(dirs);
     if (have_hash && cores > 1 && status == 0) printf("-j 1 and -j %ld wrote identical PDFs\n", cores);
 
     if (fresh) {

@@ -30,10 +30,6 @@ typedef struct font_file {
     void *map;
     size_t len;
     hb_blob_t *blob;
-    /* The same file for hb-subset, cmap hidden (see make_subset_view), or
-     * NULL when the view could not be made (then blob serves). */
-    void *sub_map;
-    hb_blob_t *sub_blob;
 } font_file;
 
 struct font_face {
@@ -47,7 +43,6 @@ struct font_face {
     bool serif, fixed_pitch, bold;
     hb_face_t *hb_face;
     hb_font_t *hb_font;
-    hb_face_t *hb_subset_face;
 };
 
 struct font_lib {
@@ -70,72 +65,9 @@ static void blob_release_noop(void *user_data) {
 static void font_file_free(font_file *f) {
     if (!f) return;
     hb_blob_destroy(f->blob);
-    hb_blob_destroy(f->sub_blob);
     if (f->map) munmap(f->map, f->len);
-    if (f->sub_map) munmap(f->sub_map, f->len);
     free(f->path);
     free(f);
-}
-
-static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
-static size_t be32(const unsigned char *p) {
-    return (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
-}
-
-/* Sets the length of the cmap record in the table directory at off to 0;
- * false when the directory does not fit in the file. */
-static bool hide_cmap(unsigned char *m, size_t len, size_t off) {
-    if (off > len || len - off < 12) return false;
-    size_t n = be16(m + off + 4);
-    if ((len - off - 12) / 16 < n) return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char *rec = m + off + 12 + 16 * i;
-        if (memcmp(rec, "cmap", 4) == 0) memset(rec + 12, 0, 4);
-    }
-    return true;
-}
-
-/* True when the (first) face of the file has TrueType outlines: the PDF
- * writer subsets those itself (src/pdf/pdf_ttf.c) and never needs the view
- * below, whose mapping and copied page cost a fresh process time. */
-static bool has_glyf(const unsigned char *m, size_t len) {
-    size_t off = 0;
-    if (len >= 16 && memcmp(m, "ttcf", 4) == 0) off = be32(m + 12);
-    if (off > len || len - off < 12) return false;
-    size_t n = be16(m + off + 4);
-    if ((len - off - 12) / 16 < n) return false;
-    for (size_t i = 0; i < n; i++)
-        if (memcmp(m + off + 12 + 16 * i, "glyf", 4) == 0) return true;
-    return false;
-}
-
-/* The PDF writer subsets CFF faces with hb-subset, which (HarfBuzz 6.0), when
- * given glyph ids, first walks the whole cmap into a hash map to find code
- * points for them: 1.5 to 3 ms for each subset of a CJK font, wasted since
- * the embedded copy drops the cmap anyway. So the subsetter reads a second,
- * private mapping of the file whose table directories give the cmap length
- * 0: only the directory's page is copied (copy-on-write), the glyph data is
- * the same page cache. Falls back to the plain mapping on any doubt. */
-static void make_subset_view(font_file *f, int fd) {
-    unsigned char *m = mmap(NULL, f->len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-    if (m == MAP_FAILED) return;
-    bool ok = true;
-    if (memcmp(m, "ttcf", 4) == 0) {
-        size_t n = f->len >= 12 ? be32(m + 8) : 0;
-        if (n == 0 || (f->len - 12) / 4 < n) ok = false;
-        for (size_t i = 0; ok && i < n; i++)
-            ok = hide_cmap(m, f->len, be32(m + 12 + 4 * i));
-    } else {
-        ok = hide_cmap(m, f->len, 0);
-    }
-    if (!ok || mprotect(m, f->len, PROT_READ) != 0) {
-        munmap(m, f->len);
-        return;
-    }
-    f->sub_map = m;
-    f->sub_blob = hb_blob_create((const char *)m, (unsigned)f->len, HB_MEMORY_MODE_READONLY, NULL,
-                                 blob_release_noop);
-    hb_blob_make_immutable(f->sub_blob);
 }
 
 /* Finds the mapping of an already-opened file (same device and inode), or
@@ -188,7 +120,6 @@ static font_file *lib_map_file(font_lib *lib, const char *path, const char *mani
     f->blob = hb_blob_create((const char *)map, (unsigned)f->len, HB_MEMORY_MODE_READONLY, NULL,
                              blob_release_noop);
     hb_blob_make_immutable(f->blob);
-    if (!has_glyf(map, f->len)) make_subset_view(f, fd);
     close(fd);
     xgrow(&lib->files, &lib->cap_files, lib->n_files + 1, sizeof *lib->files);
     lib->files[lib->n_files++] = f;
@@ -201,7 +132,6 @@ static void font_face_free(font_face *f) {
     if (!f) return;
     hb_font_destroy(f->hb_font);
     hb_face_destroy(f->hb_face);
-    hb_face_destroy(f->hb_subset_face);
     free(f->family);
     free(f->ps_name);
     free(f->path);
@@ -438,14 +368,22 @@ static font_face *load_entry(font_lib *lib, FT_Library ftlib, const cJSON *e, si
     f->hb_font = hb_font_create(f->hb_face);
     hb_font_set_scale(f->hb_font, (int)f->upem, (int)f->upem);
     hb_font_make_immutable(f->hb_font);
-    if (ff->sub_blob) {
-        f->hb_subset_face = hb_face_create(ff->sub_blob, idx);
-        hb_face_make_immutable(f->hb_subset_face);
-    } else {
-        f->hb_subset_face = hb_face_reference(f->hb_face);
-    }
     if (hb_face_get_glyph_count(f->hb_face) == 0) {
         diag_add(d, DIAG_ERROR, manifest, kpath, "%s has no glyphs", path);
+        font_face_free(f);
+        return NULL;
+    }
+    /* The PDF writer embeds TrueType outlines (src/pdf/pdf_ttf.c); a face
+     * with PostScript (CFF) outlines is refused here, by name, rather than
+     * producing a document with a font no reader should accept. */
+    hb_blob_t *glyf = hb_face_reference_table(f->hb_face, HB_TAG('g', 'l', 'y', 'f'));
+    bool truetype = hb_blob_get_length(glyf) > 0;
+    hb_blob_destroy(glyf);
+    if (!truetype) {
+        diag_add(d, DIAG_ERROR, manifest, kpath,
+                 "%s has PostScript (CFF) outlines; briefing embeds TrueType outlines only "
+                 "(use the font's .ttf version)",
+                 path);
         font_face_free(f);
         return NULL;
     }
@@ -564,7 +502,6 @@ bool font_face_is_fixed_pitch(const font_face *f) { return f->fixed_pitch; }
 bool font_face_is_bold(const font_face *f) { return f->bold; }
 hb_face_t *font_face_hb_face(const font_face *f) { return f->hb_face; }
 hb_font_t *font_face_hb_font(const font_face *f) { return f->hb_font; }
-hb_face_t *font_face_hb_subset_face(const font_face *f) { return f->hb_subset_face; }
 
 bool font_face_glyph(const font_face *f, uint32_t cp, uint32_t *gid) {
     hb_codepoint_t g = 0;

@@ -45,10 +45,6 @@ bool font_face_is_bold(const font_face *f); /* bold by design: no synthetic bold
 /* HarfBuzz objects, immutable and shared: shape with them, never modify them. */
 hb_face_t *font_face_hb_face(const font_face *f);
 hb_font_t *font_face_hb_font(const font_face *f); /* scale = upem */
-/* The face as a subsetter (hb-subset) should read it: the same glyphs, with
- * the cmap hidden, which makes each subset 1.5-3 ms faster for a CJK font. For
- * subsetting by glyph id only (the PDF writer); never for shaping. */
-hb_face_t *font_face_hb_subset_face(const font_face *f);
 
 /* Nominal glyph for a code point; false when the face lacks it. */
 bool font_face_glyph(const font_face *f, uint32_t cp, uint32_t *gid);

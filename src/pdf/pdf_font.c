@@ -1,5 +1,5 @@
 /* Font embedding: collect the (glyph, text) pairs each face draws, subset the
- * face with hb-subset, and write the Type0 font objects with libharu's
+ * face (pdf_ttf.c), and write the Type0 font objects with libharu's
  * object API (libharu's own TrueType path cannot express HarfBuzz's glyphs,
  * loses characters above U+FFFF and embeds oversized fonts). */
 #include "pdf_font.h"
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hb-subset.h>
+#include <hb.h>
 
 #include "../util/utf8.h"
 #include "pdf_ttf.h"
@@ -108,16 +108,6 @@ pdf_glyph_ref pdf_fontset_add(pdf_fontset *fs, const layout_glyph *g) {
 
 /* ---- subsetting -------------------------------------------------------- */
 
-/* Tables the embedded copy does not need: layout (the PDF carries positioned
- * glyphs), vertical metrics, the cmap (glyphs are addressed through
- * CIDToGIDMap), signatures, colour and bitmap data, variations. */
-static const char *const drop_tables[] = {
-    "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "vhea", "vmtx", "VORG", "DSIG",
-    "cmap", "kern", "morx", "mort", "kerx", "feat", "trak", "hdmx", "LTSH", "VDMX",
-    "gasp", "meta", "STAT", "COLR", "CPAL", "SVG ", "sbix", "CBDT", "CBLC", "EBDT",
-    "EBLC", "EBSC", "fvar", "gvar", "avar", "cvar", "HVAR", "VVAR", "MVAR", "PCLT",
-};
-
 typedef struct subset_result {
     hb_blob_t *blob;   /* the subset font file */
     uint32_t *new_gid; /* per pair */
@@ -173,56 +163,7 @@ static bool subset_ttf(pdf_ctx *c, const pdf_font *f, subset_result *r) {
 
 static bool subset_font(pdf_ctx *c, const pdf_font *f, subset_result *r) {
     memset(r, 0, sizeof *r);
-    if (pdf_ttf_supported(font_face_hb_face(f->face))) return subset_ttf(c, f, r);
-    hb_face_t *face = font_face_hb_subset_face(f->face);
-    hb_subset_input_t *in = hb_subset_input_create_or_fail();
-    if (!in) return pdf_fail(c, "subset font %s: out of memory", font_face_family(f->face));
-    hb_set_t *glyphs = hb_subset_input_glyph_set(in);
-    hb_set_add(glyphs, 0); /* .notdef stays glyph 0 */
-    for (size_t i = 0; i < f->n_pairs; i++)
-        hb_set_add(glyphs, f->pairs[i].gid);
-    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    for (size_t i = 0; i < sizeof drop_tables / sizeof *drop_tables; i++)
-        hb_set_add(drop, hb_tag_from_string(drop_tables[i], 4));
-    /* keep the .notdef outline: a character no font has is drawn as the
-     * font's box, visibly, rather than as nothing */
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
-
-    subset_tag(f, r->tag);
-
-    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face, in);
-    hb_subset_input_destroy(in);
-    if (!plan) return pdf_fail(c, "plan the subset of font %s", font_face_family(f->face));
-    const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
-    r->new_gid = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *r->new_gid);
-    for (size_t i = 0; i < f->n_pairs; i++) {
-        hb_codepoint_t ng = hb_map_get(map, f->pairs[i].gid);
-        if (ng == HB_MAP_VALUE_INVALID) {
-            hb_subset_plan_destroy(plan);
-            free(r->new_gid);
-            r->new_gid = NULL;
-            return pdf_fail(c, "subset font %s: glyph %u was dropped", font_face_family(f->face),
-                            (unsigned)f->pairs[i].gid);
-        }
-        r->new_gid[i] = ng;
-    }
-    r->n_glyphs = hb_map_get_population(map);
-    hb_face_t *sub = hb_subset_plan_execute_or_fail(plan);
-    hb_subset_plan_destroy(plan);
-    if (!sub) {
-        free(r->new_gid);
-        r->new_gid = NULL;
-        return pdf_fail(c, "subset font %s", font_face_family(f->face));
-    }
-    r->blob = hb_face_reference_blob(sub);
-    hb_face_destroy(sub);
-    if (hb_blob_get_length(r->blob) == 0) {
-        hb_blob_destroy(r->blob);
-        free(r->new_gid);
-        memset(r, 0, sizeof *r);
-        return pdf_fail(c, "subset font %s: empty result", font_face_family(f->face));
-    }
-    return true;
+    return subset_ttf(c, f, r);
 }
 
 /* ---- objects ----------------------------------------------------------- */

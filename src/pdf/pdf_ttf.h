@@ -1,8 +1,9 @@
 /* A TrueType (glyf) subsetter for embedding: reads the face's tables in
  * place, keeps .notdef, the glyphs asked for and the components they use,
  * drops hinting, and can simplify outlines within a stated tolerance to make
- * the embedded program smaller. Faces without glyf outlines (CFF) go through
- * hb-subset instead (pdf_font.c). Internal to the PDF writer. */
+ * the embedded program smaller. Faces without glyf outlines (CFF) are
+ * refused when the font manifest is loaded (src/font/font.c). Internal to
+ * the PDF writer. */
 #ifndef BRIEFING_PDF_TTF_H
 #define BRIEFING_PDF_TTF_H
 

@@ -30,32 +30,6 @@ static int has_diag(const diag_list *d, const char *want) {
     return 0;
 }
 
-/* The subsetter's view of a face: for TrueType outlines (which the PDF
- * writer subsets itself) the face itself; otherwise the same glyphs and
- * outlines, no cmap. */
-static int subset_view_ok(const font_face *f) {
-    hb_face_t *a = font_face_hb_face(f), *b = font_face_hb_subset_face(f);
-    hb_blob_t *g = hb_face_reference_table(a, HB_TAG('g', 'l', 'y', 'f'));
-    bool truetype = hb_blob_get_length(g) > 0;
-    hb_blob_destroy(g);
-    if (truetype) return a == b;
-    hb_tag_t cmap = HB_TAG('c', 'm', 'a', 'p'), glyf = HB_TAG('g', 'l', 'y', 'f');
-    hb_blob_t *ca = hb_face_reference_table(a, cmap), *cb = hb_face_reference_table(b, cmap);
-    hb_blob_t *ga = hb_face_reference_table(a, glyf), *gb = hb_face_reference_table(b, glyf);
-    int ok = a != b && hb_face_is_immutable(b) && hb_blob_get_length(ca) > 0 &&
-             hb_blob_get_length(cb) == 0 && hb_blob_get_length(ga) > 0 &&
-             hb_blob_get_length(ga) == hb_blob_get_length(gb) &&
-             memcmp(hb_blob_get_data(ga, NULL), hb_blob_get_data(gb, NULL),
-                    hb_blob_get_length(ga)) == 0 &&
-             hb_face_get_glyph_count(a) == hb_face_get_glyph_count(b) &&
-             hb_face_get_upem(a) == hb_face_get_upem(b);
-    hb_blob_destroy(ca);
-    hb_blob_destroy(cb);
-    hb_blob_destroy(ga);
-    hb_blob_destroy(gb);
-    return ok;
-}
-
 static void test_manifest(void) {
     diag_list *d = diag_list_new();
     font_lib *lib = font_lib_load("fonts/fonts.json", d);
@@ -101,7 +75,6 @@ static void test_manifest(void) {
     CHECK(hb_face_get_upem(font_face_hb_face(kai)) == upem);
     CHECK(hb_font_is_immutable(font_face_hb_font(kai)));
     CHECK(hb_face_is_immutable(font_face_hb_face(kai)));
-    CHECK(subset_view_ok(kai));
 
     /* 法 U+6CD5; 𠮷 U+20BB7 (CJK Extension B, in LXGW WenKai); U+10FFFD is a
      * private-use code point no font maps. */
@@ -168,7 +141,6 @@ static void test_collection_and_missing(void) {
         CHECK_STR(font_face_ps_name(cn), "UMingCN");
         CHECK_STR(font_face_ps_name(tw), "UMingTW");
         CHECK(font_face_index(tw) == 2);
-        CHECK(subset_view_ok(cn) && subset_view_ok(tw));
         /* one mapping: both faces read from one blob */
         hb_blob_t *a = hb_face_reference_blob(font_face_hb_face(cn));
         hb_blob_t *b = hb_face_reference_blob(font_face_hb_face(tw));
