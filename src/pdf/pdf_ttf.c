@@ -232,6 +232,29 @@ static void outline_reserve(outline *o, size_t pts, size_t contours) {
     if (contours > o->cap_contours) xgrow(&o->ends, &o->cap_contours, contours, sizeof *o->ends);
 }
 
+/* One coordinate array (x or y, told by its flag bits) of a simple glyph:
+ * deltas of 1 byte with a sign flag, repeated (none) or 2 bytes. */
+static bool decode_coords(const unsigned char *g, unsigned len, unsigned *at, const uint8_t *flags,
+                          size_t np, uint8_t short_bit, uint8_t same_bit, int32_t *out) {
+    unsigned off = *at;
+    int32_t v = 0;
+    for (size_t i = 0; i < np; i++) {
+        uint8_t fl = flags[i];
+        if (fl & short_bit) {
+            if (off + 1 > len) return false;
+            v += (fl & same_bit) ? g[off] : -(int32_t)g[off];
+            off += 1;
+        } else if (!(fl & same_bit)) {
+            if (off + 2 > len) return false;
+            v += rds16(g + off);
+            off += 2;
+        }
+        out[i] = v;
+    }
+    *at = off;
+    return true;
+}
+
 static bool decode_simple(const unsigned char *g, unsigned len, outline *o) {
     unsigned nc = (unsigned)rds16(g);
     unsigned off = 10;
@@ -265,34 +288,9 @@ static bool decode_simple(const unsigned char *g, unsigned len, outline *o) {
             o->on[i++] = fl;
     }
     o->overlap = np && (o->on[0] & F_OVERLAP);
-    int32_t v = 0;
-    for (size_t i = 0; i < np; i++) {
-        uint8_t fl = o->on[i];
-        if (fl & F_XSHORT) {
-            if (off + 1 > len) return false;
-            v += (fl & F_XSAME) ? g[off] : -(int32_t)g[off];
-            off += 1;
-        } else if (!(fl & F_XSAME)) {
-            if (off + 2 > len) return false;
-            v += rds16(g + off);
-            off += 2;
-        }
-        o->x[i] = v;
-    }
-    v = 0;
-    for (size_t i = 0; i < np; i++) {
-        uint8_t fl = o->on[i];
-        if (fl & F_YSHORT) {
-            if (off + 1 > len) return false;
-            v += (fl & F_YSAME) ? g[off] : -(int32_t)g[off];
-            off += 1;
-        } else if (!(fl & F_YSAME)) {
-            if (off + 2 > len) return false;
-            v += rds16(g + off);
-            off += 2;
-        }
-        o->y[i] = v;
-    }
+    if (!decode_coords(g, len, &off, o->on, np, F_XSHORT, F_XSAME, o->x) ||
+        !decode_coords(g, len, &off, o->on, np, F_YSHORT, F_YSAME, o->y))
+        return false;
     for (size_t i = 0; i < np; i++)
         o->on[i] &= F_ON;
     return true;
@@ -622,6 +620,15 @@ static void build_name(buf *b, const char *ps, bool bold) {
         put_utf16(b, strs[i]);
 }
 
+/* Widens the font's box to take in a glyph's (its header's xMin..yMax). */
+static void bbox_add(int bbox[4], const unsigned char *glyph) {
+    int b[4] = {rds16(glyph + 2), rds16(glyph + 4), rds16(glyph + 6), rds16(glyph + 8)};
+    if (b[0] < bbox[0]) bbox[0] = b[0];
+    if (b[1] < bbox[1]) bbox[1] = b[1];
+    if (b[2] > bbox[2]) bbox[2] = b[2];
+    if (b[3] > bbox[3]) bbox[3] = b[3];
+}
+
 typedef struct sfnt_table {
     uint32_t tag;
     const unsigned char *p;
@@ -723,11 +730,7 @@ bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, 
             buf_append(glyf, "\0\0", 2);
             buf_append(glyf, g + at + 2 + ins, len - at - 2 - ins);
             lsb[k] = (int16_t)rds16(g + 2);
-            int gb[4] = {rds16(g + 2), rds16(g + 4), rds16(g + 6), rds16(g + 8)};
-            if (gb[0] < bbox[0]) bbox[0] = gb[0];
-            if (gb[1] < bbox[1]) bbox[1] = gb[1];
-            if (gb[2] > bbox[2]) bbox[2] = gb[2];
-            if (gb[3] > bbox[3]) bbox[3] = gb[3];
+            bbox_add(bbox, g);
         } else if (nc > 0) {
             if (!decode_simple(g, len, &sc.in)) {
                 fail(err, errlen, "glyph %u is malformed", (unsigned)gid);
@@ -736,12 +739,7 @@ bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, 
             simplify(&sc.in, &sc.out, &sc, eps, grid);
             size_t at = glyf->len;
             lsb[k] = (int16_t)encode_simple(&sc.out, &sc, glyf);
-            const unsigned char *h = (const unsigned char *)glyf->data + at;
-            int gb[4] = {rds16(h + 2), rds16(h + 4), rds16(h + 6), rds16(h + 8)};
-            if (gb[0] < bbox[0]) bbox[0] = gb[0];
-            if (gb[1] < bbox[1]) bbox[1] = gb[1];
-            if (gb[2] > bbox[2]) bbox[2] = gb[2];
-            if (gb[3] > bbox[3]) bbox[3] = gb[3];
+            bbox_add(bbox, (const unsigned char *)glyf->data + at);
         } else if (nc < 0) {
             /* composite: component ids renumbered, instructions dropped */
             size_t at = glyf->len;
@@ -769,11 +767,7 @@ bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, 
             }
             glyf->len = at + end;
             lsb[k] = (int16_t)rds16(g + 2);
-            int gb[4] = {rds16(g + 2), rds16(g + 4), rds16(g + 6), rds16(g + 8)};
-            if (gb[0] < bbox[0]) bbox[0] = gb[0];
-            if (gb[1] < bbox[1]) bbox[1] = gb[1];
-            if (gb[2] > bbox[2]) bbox[2] = gb[2];
-            if (gb[3] > bbox[3]) bbox[3] = gb[3];
+            bbox_add(bbox, g);
         }
         if ((glyf->len - g0) & 1) buf_putc(glyf, 0); /* short loca counts words */
     }

@@ -62,63 +62,10 @@ char *file_read_all(const char *path, size_t max_bytes, size_t *len, diag_list *
     return data;
 }
 
-bool file_write_atomic(const char *path, const void *data, size_t len, diag_list *d) {
-    /* The temporary is the target's name plus ".tmp-XXXXXX", in the same
-     * folder so that rename() cannot cross file systems. A name within 11
-     * bytes of NAME_MAX is cut short in the temporary's name, or a target
-     * name the file system accepts could never be written. */
-    const char *slash = strrchr(path, '/');
-    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-    size_t base_len = strlen(path) - dir_len, suffix = strlen(".tmp-XXXXXX");
-    if (base_len + suffix > NAME_MAX) base_len = NAME_MAX > suffix ? NAME_MAX - suffix : 0;
-    char *tmp = xasprintf("%.*s.tmp-XXXXXX", (int)(dir_len + base_len), path);
-    /* Signals that end the process (Ctrl-C, kill) wait until the temporary
-     * is renamed or removed, or one in mid-write would leave it behind; a
-     * pending one is delivered when the mask is restored below. */
-    sigset_t stop, old;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGHUP);
-    sigaddset(&stop, SIGQUIT);
-    pthread_sigmask(SIG_BLOCK, &stop, &old);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        diag_add(d, DIAG_ERROR, path, NULL, "cannot create: %s", strerror(errno));
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
-        free(tmp);
-        return false;
-    }
-    const char *p = data;
-    size_t left = len;
-    int err = 0;
-    while (left) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            err = errno;
-            break;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (!err && fsync(fd) != 0 && errno != EINVAL) err = errno;
-    /* mkstemp creates 0600; a PDF is a document to share. umask() cannot be
-     * read without setting it, which would race with other threads, so use the
-     * common default instead. */
-    if (!err) fchmod(fd, 0644);
-    if (close(fd) != 0 && !err) err = errno;
-    if (!err && rename(tmp, path) != 0) err = errno;
-    if (err) unlink(tmp);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (err) diag_add(d, DIAG_ERROR, path, NULL, "cannot write: %s", strerror(err));
-    free(tmp);
-    return !err;
-}
-
-/* ---- group commit ------------------------------------------------------ */
-
-/* The temporary's name for path: see file_write_atomic. */
+/* The temporary's name for path: the target's name plus ".tmp-XXXXXX", in
+ * the same folder so that rename() cannot cross file systems. A name within
+ * 11 bytes of NAME_MAX is cut short in the temporary's name, or a target name
+ * the file system accepts could never be written. */
 static char *temp_name(const char *path) {
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
@@ -127,7 +74,10 @@ static char *temp_name(const char *path) {
     return xasprintf("%.*s.tmp-XXXXXX", (int)(dir_len + base_len), path);
 }
 
-char *file_write_temp(const char *path, const void *data, size_t len, diag_list *d) {
+/* Writes data to a new temporary beside path, synced when sync is set;
+ * returns its name, or NULL with a diagnostic (and no temporary left). */
+static char *write_temp(const char *path, const void *data, size_t len, bool sync,
+                        diag_list *d) {
     char *tmp = temp_name(path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
@@ -148,7 +98,11 @@ char *file_write_temp(const char *path, const void *data, size_t len, diag_list 
         p += w;
         left -= (size_t)w;
     }
-    if (!err) fchmod(fd, 0644); /* see file_write_atomic */
+    if (!err && sync && fsync(fd) != 0 && errno != EINVAL) err = errno;
+    /* mkstemp creates 0600; a PDF is a document to share. umask() cannot be
+     * read without setting it, which would race with other threads, so use the
+     * common default instead. */
+    if (!err) fchmod(fd, 0644);
     if (close(fd) != 0 && !err) err = errno;
     if (err) {
         unlink(tmp);
@@ -157,6 +111,29 @@ char *file_write_temp(const char *path, const void *data, size_t len, diag_list 
         return NULL;
     }
     return tmp;
+}
+
+bool file_write_atomic(const char *path, const void *data, size_t len, diag_list *d) {
+    /* Signals that end the process (Ctrl-C, kill) wait until the temporary
+     * is renamed or removed, or one in mid-write would leave it behind; a
+     * pending one is delivered when the mask is restored below. */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigaddset(&stop, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
+    char *tmp = write_temp(path, data, len, true, d);
+    bool ok = tmp && file_commit(tmp, path, d);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return ok;
+}
+
+/* ---- group commit ------------------------------------------------------ */
+
+char *file_write_temp(const char *path, const void *data, size_t len, diag_list *d) {
+    return write_temp(path, data, len, false, d);
 }
 
 bool file_sync_fs(const char *path, diag_list *d) {
