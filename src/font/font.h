@@ -1,6 +1,6 @@
 /* Fonts: a manifest (fonts/fonts.json) names font families and the files
  * Debian packages install for them. A font_lib loads each face once (mmap),
- * reads its metrics with FreeType, and is then read-only: any number of
+ * reads its metrics from its tables, and is then read-only: any number of
  * documents on any number of threads may share it. The font_lib owns every
  * font_face it hands out; faces live until font_lib_free. */
 #ifndef BRIEFING_FONT_H
