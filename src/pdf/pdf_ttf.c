@@ -141,16 +141,31 @@ typedef struct glyph_set {
     size_t n, cap;
 } glyph_set;
 
-static int cmp_u32(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
+static unsigned lowest_bit(uint64_t b) { /* b != 0 */
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(b);
+#else
+    unsigned bit = 0;
+    while (!((b >> bit) & 1))
+        bit++;
+    return bit;
+#endif
 }
 
+/* Sorts and dedupes the ids (all below 65536, as TrueType glyph ids are)
+ * through a bitmap: a document's ~1,000 ids in a few microseconds, where
+ * qsort took a percent of the document. */
 static void set_normalize(glyph_set *s) {
-    qsort(s->ids, s->n, sizeof *s->ids, cmp_u32);
-    size_t k = 0;
+    uint64_t *bits = xcalloc(65536 / 64, sizeof *bits);
     for (size_t i = 0; i < s->n; i++)
-        if (k == 0 || s->ids[i] != s->ids[k - 1]) s->ids[k++] = s->ids[i];
+        bits[(s->ids[i] & 0xFFFF) >> 6] |= (uint64_t)1 << (s->ids[i] & 63);
+    size_t k = 0;
+    for (uint32_t w = 0; w < 65536 / 64; w++) {
+        for (uint64_t b = bits[w]; b; b &= b - 1) {
+            s->ids[k++] = w * 64 + lowest_bit(b);
+        }
+    }
+    free(bits);
     s->n = k;
 }
 
@@ -845,14 +860,18 @@ bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, 
     d = put16p(d, es);
     d = put16p(d, (unsigned)(16 * nt) - (16u << es));
     size_t head_at = 0;
+    uint32_t total = 0; /* the whole font's: tables are 4-aligned and zero-padded */
     for (size_t i = 0; i < nt; i++) {
+        uint32_t sum = checksum(font + at[i], tabs[i].len);
+        total += sum;
         d = put32p(d, tabs[i].tag);
-        d = put32p(d, checksum(font + at[i], tabs[i].len));
+        d = put32p(d, sum);
         d = put32p(d, (uint32_t)at[i]);
         d = put32p(d, (uint32_t)tabs[i].len);
         if (tabs[i].tag == TAG('h', 'e', 'a', 'd')) head_at = at[i];
     }
-    uint32_t adj = 0xB1B0AFBAu - checksum(font, out->len - start);
+    total += checksum(font, 12 + 16 * nt);
+    uint32_t adj = 0xB1B0AFBAu - total;
     put32p(font + head_at + 8, adj);
     *n_glyphs = (unsigned)set.n;
     ok = true;
