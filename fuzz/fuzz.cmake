@@ -11,7 +11,7 @@ target_compile_definitions(briefing_fuzz_lib PUBLIC BRIEFING_VERSION="${PROJECT_
 get_target_property(BRIEFING_LIB_LINKS briefing_lib LINK_LIBRARIES)
 target_link_libraries(briefing_fuzz_lib PUBLIC ${BRIEFING_LIB_LINKS})
 
-foreach(target fuzz_report fuzz_template fuzz_text)
+foreach(target fuzz_report fuzz_template fuzz_text fuzz_ttf)
   add_executable(${target} ${CMAKE_SOURCE_DIR}/fuzz/${target}.c ${CMAKE_SOURCE_DIR}/fuzz/fuzz_common.c)
   target_link_libraries(${target} PRIVATE briefing_fuzz_lib)
   target_link_options(${target} PRIVATE -fsanitize=fuzzer)
@@ -34,4 +34,9 @@ add_test(NAME fuzz.text
          COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_text>
                  ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/text.dict
                  ${CMAKE_SOURCE_DIR}/fuzz/text-seeds)
-set_tests_properties(fuzz.report fuzz.template fuzz.text PROPERTIES LABELS fuzz TIMEOUT 86400)
+# Font files (seeds: small subsets made with fontTools, fuzz/ttf-seeds/README.md).
+add_test(NAME fuzz.ttf
+         COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_ttf>
+                 ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/ttf.dict
+                 ${CMAKE_SOURCE_DIR}/fuzz/ttf-seeds)
+set_tests_properties(fuzz.report fuzz.template fuzz.text fuzz.ttf PROPERTIES LABELS fuzz TIMEOUT 86400)

@@ -18,6 +18,7 @@
 #include "font/font.h"
 #include "pdf/pdf_ttf.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/xalloc.h"
 
 /* ---- outlines as polylines ----------------------------------------------- */
@@ -298,6 +299,41 @@ int main(void) {
         size_t n = gids_of(dejavu, latin, gids, 16);
         CHECK(n >= 8);
         check_face(ft, dejavu, gids, n);
+    }
+
+    /* A font whose every glyph is blank (found by fuzz_ttf): its subset has
+     * an empty glyf table, which is still a font the subsetter reads. */
+    {
+        size_t len = 0;
+        char *bytes = file_read_all("tests/unit/empty-glyphs.ttf", 1 << 20, &len, d);
+        CHECK(bytes != NULL);
+        if (bytes) {
+            hb_blob_t *blob = hb_blob_create(bytes, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+            hb_face_t *face = hb_face_create(blob, 0);
+            uint32_t gids[1] = {1}, ng[1];
+            unsigned cnt = 0;
+            char err[160] = "";
+            buf out;
+            buf_init(&out);
+            CHECK(pdf_ttf_subset(face, "Empty", gids, 1, 2, &out, ng, &cnt, err, sizeof err));
+            CHECK(cnt == 2 && ng[0] == 1);
+            hb_blob_t *sb = hb_blob_create(out.data, (unsigned)out.len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+            hb_face_t *sub = hb_face_create(sb, 0);
+            CHECK(pdf_ttf_supported(sub));
+            buf again;
+            buf_init(&again);
+            CHECK(pdf_ttf_subset(sub, "Empty", ng, 1, 0, &again, gids, &cnt, err, sizeof err) && cnt == 2);
+            FT_Face fe = NULL;
+            CHECK(FT_New_Memory_Face(ft, (const FT_Byte *)out.data, (FT_Long)out.len, 0, &fe) == 0);
+            if (fe) FT_Done_Face(fe);
+            buf_free(&again);
+            hb_face_destroy(sub);
+            hb_blob_destroy(sb);
+            buf_free(&out);
+            hb_face_destroy(face);
+            hb_blob_destroy(blob);
+            free(bytes);
+        }
     }
 
     FT_Done_FreeType(ft);

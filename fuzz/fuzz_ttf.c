@@ -1,0 +1,73 @@
+/* libFuzzer target: arbitrary bytes as a font file, through the TrueType
+ * subsetter (src/pdf/pdf_ttf.c), which reads font tables in place and must
+ * refuse what it cannot read instead of reading past it. The first byte
+ * chooses exact or simplified outlines, the next ones which glyphs to keep.
+ *
+ * Invariants: no crash, leak or undefined behaviour (the sanitizers); a
+ * subset that was written is itself a font the subsetter accepts, with the
+ * same number of glyphs, and subsetting it again keeps its glyphs. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hb.h>
+
+#include "pdf/pdf_ttf.h"
+#include "util/buf.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+enum { MAX_GIDS = 8 };
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (size < 1 + MAX_GIDS) return 0;
+    double tolerance = (data[0] & 1) ? 2.0 + (data[0] >> 5) : 0;
+    uint32_t gids[MAX_GIDS];
+    for (int i = 0; i < MAX_GIDS; i++)
+        gids[i] = data[1 + i] % 16;
+    data += 1 + MAX_GIDS;
+    size -= 1 + MAX_GIDS;
+
+    hb_blob_t *blob = hb_blob_create((const char *)data, (unsigned)size, HB_MEMORY_MODE_READONLY,
+                                     NULL, NULL);
+    hb_face_t *face = hb_face_create(blob, 0);
+    unsigned count = hb_face_get_glyph_count(face);
+    size_t n = 0;
+    for (int i = 0; i < MAX_GIDS; i++)
+        if (gids[i] < count) gids[n++] = gids[i];
+    buf out;
+    buf_init(&out);
+    uint32_t new_gid[MAX_GIDS];
+    unsigned n_glyphs = 0;
+    char err[160];
+    if (pdf_ttf_supported(face) &&
+        pdf_ttf_subset(face, "Fuzz", gids, n, tolerance, &out, new_gid, &n_glyphs, err,
+                       sizeof err)) {
+        hb_blob_t *sub_blob = hb_blob_create(out.data, (unsigned)out.len,
+                                             HB_MEMORY_MODE_READONLY, NULL, NULL);
+        hb_face_t *sub = hb_face_create(sub_blob, 0);
+        if (!pdf_ttf_supported(sub) || hb_face_get_glyph_count(sub) != n_glyphs) {
+            fprintf(stderr, "fuzz: the subset is not a font the subsetter accepts\n");
+            abort();
+        }
+        uint32_t again[MAX_GIDS], again_new[MAX_GIDS];
+        for (size_t i = 0; i < n; i++)
+            again[i] = new_gid[i];
+        buf out2;
+        buf_init(&out2);
+        unsigned n2 = 0;
+        if (!pdf_ttf_subset(sub, "Fuzz", again, n, 0, &out2, again_new, &n2, err, sizeof err) ||
+            n2 != n_glyphs) {
+            fprintf(stderr, "fuzz: the subset cannot be subset again: %s\n", err);
+            abort();
+        }
+        buf_free(&out2);
+        hb_face_destroy(sub);
+        hb_blob_destroy(sub_blob);
+    }
+    buf_free(&out);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    return 0;
+}
