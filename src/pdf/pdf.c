@@ -291,7 +291,11 @@ bool pdf_write(const layout_doc *doc, const pdf_info *info, char **out, size_t *
     bool ok = false;
 
     c.z = libdeflate_alloc_compressor(PDF_DEFLATE_LEVEL);
-    c.z_font = libdeflate_alloc_compressor(PDF_FONT_DEFLATE_LEVEL);
+    /* one compressor when the levels agree: each is 200 KB of tables that a
+     * fresh process pays for in page faults */
+    c.z_font = PDF_FONT_DEFLATE_LEVEL == PDF_DEFLATE_LEVEL
+                   ? c.z
+                   : libdeflate_alloc_compressor(PDF_FONT_DEFLATE_LEVEL);
     if (!c.z || !c.z_font) {
         pdf_fail(&c, "allocate a compressor");
         goto out;
@@ -325,8 +329,8 @@ bool pdf_write(const layout_doc *doc, const pdf_info *info, char **out, size_t *
     ok = save(&c, out, out_len);
 out:
     if (c.doc) HPDF_Free(c.doc);
+    if (c.z_font != c.z) libdeflate_free_compressor(c.z_font);
     libdeflate_free_compressor(c.z);
-    libdeflate_free_compressor(c.z_font);
     buf_free(&c.zbuf);
     buf_free(&content);
     for (size_t p = 0; p < doc->n_pages; p++)
