@@ -390,7 +390,7 @@ static bool render_slot(batch *b, slot *s) {
 
 /* Writes a group of rendered slots: each to a temporary, then one sync of
  * the file system for all of them, then each renamed into place (see
- * file_write_temp). One journal commit per file cost a fifth of a batch's
+ * file_write_temp). One journal commit per file cost a tenth of a batch's
  * CPU time (measured: 2.2 s of system time for the 2,850 reports of the
  * national set); per group it is noise, and no target ever holds a file
  * that is not complete and on disk. */

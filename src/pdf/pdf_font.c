@@ -9,11 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hb.h>
-
 #include "../util/utf8.h"
-#include "pdf_ttf.h"
 #include "../util/xalloc.h"
+#include "pdf_ttf.h"
 
 /* ---- collecting pairs -------------------------------------------------- */
 
@@ -109,61 +107,58 @@ pdf_glyph_ref pdf_fontset_add(pdf_fontset *fs, const layout_glyph *g) {
 /* ---- subsetting -------------------------------------------------------- */
 
 typedef struct subset_result {
-    hb_blob_t *blob;   /* the subset font file */
+    buf file;          /* the subset font program */
     uint32_t *new_gid; /* per pair */
     unsigned n_glyphs; /* glyph count of the subset */
     char tag[7];       /* subset tag, from the face and the glyph set */
 } subset_result;
 
-/* The tag: six letters from a hash of the face name and the glyph set,
- * so the same glyphs always give the same name. */
-static void subset_tag(const pdf_font *f, char tag[7]) {
+/* The tag: six letters from a hash of the face name and the glyph set (each
+ * glyph once, in any order), so the same glyphs always give the same name. */
+static void subset_tag(const pdf_font *f, subset_result *r) {
     uint64_t h = 0xcbf29ce484222325ull;
     for (const char *s = font_face_ps_name(f->face); *s; s++) {
         h ^= (unsigned char)*s;
         h *= 0x100000001b3ull;
     }
+    bool *seen = xcalloc(r->n_glyphs ? r->n_glyphs : 1, sizeof *seen);
     uint64_t g = 0;
-    for (size_t i = 0; i < f->n_pairs; i++)
-        g += (f->pairs[i].gid + 1) * 0x9E3779B97F4A7C15ull ^ (uint64_t)f->pairs[i].gid << 17;
+    for (size_t i = 0; i < f->n_pairs; i++) {
+        uint32_t ng = r->new_gid[i];
+        if (ng >= r->n_glyphs || seen[ng]) continue;
+        seen[ng] = true;
+        g += ((uint64_t)f->pairs[i].gid + 1) * 0x9E3779B97F4A7C15ull;
+    }
+    free(seen);
     h ^= g;
     h *= 0x100000001b3ull;
     for (int k = 0; k < 6; k++) {
-        tag[k] = (char)('A' + (int)(h % 26));
+        r->tag[k] = (char)('A' + (int)(h % 26));
         h /= 26;
     }
-    tag[6] = 0;
-}
-
-/* TrueType faces: our own subsetter (pdf_ttf.c). */
-static bool subset_ttf(pdf_ctx *c, const pdf_font *f, subset_result *r) {
-    hb_face_t *face = font_face_hb_face(f->face);
-    uint32_t *gids = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *gids);
-    for (size_t i = 0; i < f->n_pairs; i++)
-        gids[i] = f->pairs[i].gid;
-    r->new_gid = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *r->new_gid);
-    buf out;
-    buf_init(&out);
-    char err[160];
-    bool ok = pdf_ttf_subset(face, font_face_ps_name(f->face), gids, f->n_pairs,
-                             c->font_tolerance, &out, r->new_gid, &r->n_glyphs, err, sizeof err);
-    free(gids);
-    if (!ok) {
-        buf_free(&out);
-        free(r->new_gid);
-        r->new_gid = NULL;
-        return pdf_fail(c, "subset font %s: %s", font_face_family(f->face), err);
-    }
-    size_t len = out.len;
-    char *data = buf_steal(&out, &len);
-    r->blob = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_WRITABLE, data, free);
-    subset_tag(f, r->tag);
-    return true;
+    r->tag[6] = 0;
 }
 
 static bool subset_font(pdf_ctx *c, const pdf_font *f, subset_result *r) {
     memset(r, 0, sizeof *r);
-    return subset_ttf(c, f, r);
+    buf_init(&r->file);
+    uint32_t *gids = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *gids);
+    for (size_t i = 0; i < f->n_pairs; i++)
+        gids[i] = f->pairs[i].gid;
+    r->new_gid = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *r->new_gid);
+    char err[160];
+    bool ok = pdf_ttf_subset(font_face_hb_face(f->face), font_face_ps_name(f->face), gids,
+                             f->n_pairs, c->font_tolerance, &r->file, r->new_gid, &r->n_glyphs,
+                             err, sizeof err);
+    free(gids);
+    if (!ok) {
+        free(r->new_gid);
+        buf_free(&r->file);
+        memset(r, 0, sizeof *r);
+        return pdf_fail(c, "subset font %s: %s", font_face_family(f->face), err);
+    }
+    subset_tag(f, r);
+    return true;
 }
 
 /* ---- objects ----------------------------------------------------------- */
@@ -361,8 +356,8 @@ static bool embed_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
     snprintf(base, sizeof base, "%s+%s", sr.tag, font_face_ps_name(face));
 
     /* FontFile2 */
-    unsigned flen = 0;
-    const char *fdata = hb_blob_get_data(sr.blob, &flen);
+    size_t flen = sr.file.len;
+    const char *fdata = sr.file.data;
     f->file_bytes = flen;
     f->n_glyphs = sr.n_glyphs;
     HPDF_Dict file = HPDF_DictStream_New(c->doc->mmgr, c->doc->xref);
@@ -478,7 +473,7 @@ out:
     buf_free(&tu);
     free(order);
     free(sr.new_gid);
-    hb_blob_destroy(sr.blob);
+    buf_free(&sr.file);
     return ok;
 }
 
