@@ -442,6 +442,21 @@ static unsigned char *put32p(unsigned char *p, uint32_t v) {
     return p + 4;
 }
 
+/* One coordinate delta (x or y, told by the flag bits) at out + *n: none
+ * when 0, one byte and a sign flag when it fits, else two bytes; returns
+ * the flag bits it needs. The inverse of decode_coords. */
+static unsigned char encode_delta(int32_t d, unsigned char short_bit, unsigned char same_bit,
+                                  unsigned char *out, size_t *n) {
+    if (d == 0) return same_bit;
+    if (d > -256 && d < 256) {
+        out[(*n)++] = (unsigned char)(d > 0 ? d : -d);
+        return (unsigned char)(short_bit | (d > 0 ? same_bit : 0));
+    }
+    put16p(out + *n, (unsigned)(uint16_t)(int16_t)d);
+    *n += 2;
+    return 0;
+}
+
 /* Writes an outline as a TrueType simple glyph without instructions,
  * packing flags (repeat runs) and coordinates (1-byte and repeated
  * deltas) as tightly as the format allows; returns the glyph's xMin.
@@ -471,24 +486,8 @@ static int encode_simple(const outline *o, scratch *sc, buf *out) {
         py = y;
         unsigned char f = o->on[i] ? F_ON : 0;
         if (i == 0 && o->overlap) f |= F_OVERLAP;
-        if (dx == 0) {
-            f |= F_XSAME;
-        } else if (dx > -256 && dx < 256) {
-            f |= F_XSHORT | (dx > 0 ? F_XSAME : 0);
-            xs[nx++] = (unsigned char)(dx > 0 ? dx : -dx);
-        } else {
-            put16p(xs + nx, (unsigned)(uint16_t)(int16_t)dx);
-            nx += 2;
-        }
-        if (dy == 0) {
-            f |= F_YSAME;
-        } else if (dy > -256 && dy < 256) {
-            f |= F_YSHORT | (dy > 0 ? F_YSAME : 0);
-            ys[ny++] = (unsigned char)(dy > 0 ? dy : -dy);
-        } else {
-            put16p(ys + ny, (unsigned)(uint16_t)(int16_t)dy);
-            ny += 2;
-        }
+        f |= encode_delta(dx, F_XSHORT, F_XSAME, xs, &nx);
+        f |= encode_delta(dy, F_YSHORT, F_YSAME, ys, &ny);
         /* A repeat count costs a byte, so it pays from the third equal flag. */
         if (i > 0 && f == last && run < 255) {
             run++;
