@@ -19,6 +19,7 @@
 #include <hb-ot.h>
 
 #include "../util/file.h"
+#include "../util/json_keys.h"
 #include "../util/xalloc.h"
 
 /* A mapped font file, shared by every face that lives in it. */
@@ -299,17 +300,6 @@ static void json_error_position(const char *text, const char *at, int *line, int
             (*col)++;
         }
     }
-}
-
-static const char *json_type_name(const cJSON *v) {
-    if (!v) return "nothing";
-    if (cJSON_IsString(v)) return "a string";
-    if (cJSON_IsNumber(v)) return "a number";
-    if (cJSON_IsBool(v)) return "a boolean";
-    if (cJSON_IsNull(v)) return "null";
-    if (cJSON_IsArray(v)) return "an array";
-    if (cJSON_IsObject(v)) return "an object";
-    return "an invalid value";
 }
 
 /* Loads one manifest entry; returns the face, or NULL (error added, or

@@ -139,16 +139,6 @@ static void path_pop(ctx *c, size_t mark) {
     c->path.data[mark] = 0;
 }
 
-static const char *type_name(const cJSON *v) {
-    if (cJSON_IsString(v)) return "a string";
-    if (cJSON_IsNumber(v)) return "a number";
-    if (cJSON_IsObject(v)) return "an object";
-    if (cJSON_IsArray(v)) return "an array";
-    if (cJSON_IsBool(v)) return "a boolean";
-    if (cJSON_IsNull(v)) return "null";
-    return "an invalid value";
-}
-
 /* A number for a message: whole numbers in plain digits, others in the
  * shortest "%g" form that reads back as the same double. */
 static void format_number(double v, char out[40]) {
@@ -423,7 +413,7 @@ static bool is_text_space(const char *s, size_t n, bool at_end, size_t *width) {
  * (a warning). Other control characters are errors (NULL is returned). */
 static char *text_value(ctx *c, const cJSON *v) {
     if (!cJSON_IsString(v)) {
-        say(c, DIAG_ERROR, "expected a string, got %s", type_name(v));
+        say(c, DIAG_ERROR, "expected a string, got %s", json_type_name(v));
         return NULL;
     }
     const char *s = v->valuestring;
@@ -501,7 +491,7 @@ static void paragraph_list(ctx *c, const cJSON *v, const char *name, char ***out
     if (!v) return;
     size_t mark = path_key(c, name);
     if (!cJSON_IsArray(v)) {
-        say(c, DIAG_ERROR, "expected an array, got %s", type_name(v));
+        say(c, DIAG_ERROR, "expected an array, got %s", json_type_name(v));
     } else {
         size_t cap = 0, n = 0, i = 0;
         char **list = NULL;
@@ -543,7 +533,7 @@ static char *parse_id(ctx *c, const cJSON *v) {
     char *id = NULL;
     size_t mark = path_key(c, "id");
     if (!cJSON_IsString(v)) {
-        say(c, DIAG_ERROR, "expected a string, got %s", type_name(v));
+        say(c, DIAG_ERROR, "expected a string, got %s", json_type_name(v));
     } else if (!is_slug(v->valuestring)) {
         char *q = quoted(v->valuestring);
         say(c, DIAG_ERROR,
@@ -566,7 +556,7 @@ static void parse_year(ctx *c, const cJSON *v, int *out) {
     size_t mark = path_key(c, "year");
     char num[40];
     if (!cJSON_IsNumber(v)) {
-        say(c, DIAG_ERROR, "expected an integer, got %s", type_name(v));
+        say(c, DIAG_ERROR, "expected an integer, got %s", json_type_name(v));
     } else if (!isfinite(v->valuedouble)) {
         say(c, DIAG_ERROR, "number out of range");
     } else if (floor(v->valuedouble) != v->valuedouble) {
@@ -604,7 +594,7 @@ static char *parse_date(ctx *c, const cJSON *v) {
     char *date = NULL;
     size_t mark = path_key(c, "date");
     if (!cJSON_IsString(v)) {
-        say(c, DIAG_ERROR, "expected a string, got %s", type_name(v));
+        say(c, DIAG_ERROR, "expected a string, got %s", json_type_name(v));
     } else if (!is_date(v->valuestring)) {
         char *q = quoted(v->valuestring);
         say(c, DIAG_ERROR, "not a valid date: %s (expected YYYY-MM-DD)", q);
@@ -626,7 +616,7 @@ static void parse_region(ctx *c, const cJSON *v, report *r) {
     }
     size_t mark = path_key(c, "region");
     if (!cJSON_IsObject(v)) {
-        say(c, DIAG_ERROR, "expected an object, got %s", type_name(v));
+        say(c, DIAG_ERROR, "expected an object, got %s", json_type_name(v));
     } else {
         const cJSON *f[G_N];
         scan_members(c, v, region_fields, G_N, f);
@@ -650,7 +640,7 @@ static void parse_indicator(ctx *c, const cJSON *v, report_indicator *ind) {
     } else {
         size_t mark = path_key(c, "value");
         if (!cJSON_IsNumber(f[I_VALUE]))
-            say(c, DIAG_ERROR, "expected a number, got %s", type_name(f[I_VALUE]));
+            say(c, DIAG_ERROR, "expected a number, got %s", json_type_name(f[I_VALUE]));
         else if (!isfinite(f[I_VALUE]->valuedouble))
             say(c, DIAG_ERROR, "number out of range");
         else
@@ -668,7 +658,7 @@ static void parse_indicators(ctx *c, const cJSON *v, report *r) {
     size_t mark = path_key(c, "indicators");
     size_t n = cJSON_IsArray(v) ? member_count(v) : 0;
     if (!cJSON_IsArray(v)) {
-        say(c, DIAG_ERROR, "expected an array, got %s", type_name(v));
+        say(c, DIAG_ERROR, "expected an array, got %s", json_type_name(v));
     } else if (n > REPORT_MAX_INDICATORS) {
         say(c, DIAG_ERROR, "too many indicators: %zu (the limit is %u)", n, REPORT_MAX_INDICATORS);
     } else if (n > 0) {
@@ -678,7 +668,7 @@ static void parse_indicators(ctx *c, const cJSON *v, report *r) {
         for (const cJSON *m = v->child; m; m = m->next, i++) {
             size_t item = path_index(c, i);
             if (!cJSON_IsObject(m))
-                say(c, DIAG_ERROR, "expected an object, got %s", type_name(m));
+                say(c, DIAG_ERROR, "expected an object, got %s", json_type_name(m));
             else
                 parse_indicator(c, m, &r->indicators[i]);
             path_pop(c, item);
@@ -711,7 +701,7 @@ static void parse_section(ctx *c, const cJSON *v, int depth, report_section *sec
 static void parse_section_list(ctx *c, const cJSON *v, int depth, report_section **out,
                                size_t *n_out) {
     if (!cJSON_IsArray(v)) {
-        say(c, DIAG_ERROR, "expected an array, got %s", type_name(v));
+        say(c, DIAG_ERROR, "expected an array, got %s", json_type_name(v));
         return;
     }
     if (!v->child) return;
@@ -726,7 +716,7 @@ static void parse_section_list(ctx *c, const cJSON *v, int depth, report_section
     for (const cJSON *m = v->child; m; m = m->next, i++) {
         size_t item = path_index(c, i);
         if (!cJSON_IsObject(m)) {
-            say(c, DIAG_ERROR, "expected an object, got %s", type_name(m));
+            say(c, DIAG_ERROR, "expected an object, got %s", json_type_name(m));
         } else {
             xgrow(&list, &cap, n + 1, sizeof *list);
             list[n] = (report_section){0};
@@ -817,7 +807,7 @@ report *report_parse(const char *json, size_t len, const char *source, diag_list
     r->source = xstrdup(source ? source : "");
     buf_puts(&c.path, "$");
     if (!cJSON_IsObject(root))
-        say(&c, DIAG_ERROR, "expected an object at the root, got %s", type_name(root));
+        say(&c, DIAG_ERROR, "expected an object at the root, got %s", json_type_name(root));
     else
         parse_root(&c, root, r);
     cJSON_Delete(root);

@@ -131,7 +131,7 @@ static void parse_fonts(pctx *c, const cJSON *fonts, tmpl *t) {
         for (const cJSON *f = r->child; f; f = f->next, i++) {
             if (!cJSON_IsString(f)) {
                 char *pi = xasprintf("%s[%d]", p, i);
-                tp_err(c, pi, "expected a string, got %s", tp_type_name(f));
+                tp_err(c, pi, "expected a string, got %s", json_type_name(f));
                 free(pi);
                 continue;
             }
@@ -230,7 +230,7 @@ static void parse_vars(pctx *c, const cJSON *v, tmpl *t) {
         else if (tmpl_var_find(t, e->string, n))
             tp_err(c, p, "duplicate key \"%s\"", e->string);
         else if (!cJSON_IsString(e))
-            tp_err(c, p, "expected a string, got %s", tp_type_name(e));
+            tp_err(c, p, "expected a string, got %s", json_type_name(e));
         else {
             /* A variable may not hide a field: {{year}} must mean one thing. */
             static const char *const fields[] = {"id", "title", "year", "issuer", "date", "date_zh",

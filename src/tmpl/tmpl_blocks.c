@@ -58,7 +58,7 @@ static void parse_columns(pctx *c, const cJSON *v, tmpl_table *tb, const char *h
     static const char *const keys[] = {"field", "header", "width", "align", NULL};
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0) {
         tp_err(c, "$.table.columns", "expected a non-empty array of columns, got %s",
-               tp_type_name(v));
+               json_type_name(v));
         return;
     }
     tb->columns = xcalloc((size_t)cJSON_GetArraySize(v), sizeof(tmpl_column));
@@ -288,7 +288,7 @@ static void parse_block(pctx *c, const cJSON *o, const char *p, tmpl_block *b, c
 
 void tp_parse_blocks(pctx *c, const cJSON *arr, tmpl *t) {
     if (!cJSON_IsArray(arr)) {
-        tp_err(c, "$.blocks", "expected an array, got %s", tp_type_name(arr));
+        tp_err(c, "$.blocks", "expected an array, got %s", json_type_name(arr));
         return;
     }
     if (!arr->child) {
@@ -317,7 +317,7 @@ void tp_parse_blocks(pctx *c, const cJSON *arr, tmpl *t) {
             tp_err(c, tp,
                    "unknown block type \"%s\" (title, meta, rule, indicators, summary, sections, "
                    "text, points, signature, page_break, space, compare or chart)",
-                   cJSON_IsString(type) ? type->valuestring : tp_type_name(type));
+                   cJSON_IsString(type) ? type->valuestring : json_type_name(type));
             free(tp);
             free(p);
             continue;

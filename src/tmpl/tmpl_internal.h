@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "tmpl.h"
+#include "../util/json_keys.h"
 
 typedef struct tmpl_ctx_parse {
     const char *source;
@@ -22,7 +23,6 @@ void tp_err(pctx *c, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-const char *tp_type_name(const cJSON *v);
 /* Every key of obj must be in allowed (NULL-terminated; NULL allows any);
  * duplicates are errors too. */
 void tp_check_keys(pctx *c, const cJSON *obj, const char *path, const char *const *allowed);

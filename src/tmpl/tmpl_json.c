@@ -18,15 +18,6 @@ void tp_err(pctx *c, const char *path, const char *fmt, ...) {
     c->errors++;
 }
 
-const char *tp_type_name(const cJSON *v) {
-    if (cJSON_IsString(v)) return "a string";
-    if (cJSON_IsNumber(v)) return "a number";
-    if (cJSON_IsBool(v)) return "a boolean";
-    if (cJSON_IsNull(v)) return "null";
-    if (cJSON_IsArray(v)) return "an array";
-    return "an object";
-}
-
 void tp_check_keys(pctx *c, const cJSON *obj, const char *path, const char *const *allowed) {
     size_t n = 0;
     for (const cJSON *k = obj->child; k; k = k->next) n++;
@@ -59,7 +50,7 @@ const cJSON *tp_member(pctx *c, const cJSON *obj, const char *path, const char *
 
 bool tp_want_object(pctx *c, const cJSON *v, const char *path) {
     if (cJSON_IsObject(v)) return true;
-    tp_err(c, path, "expected an object, got %s", tp_type_name(v));
+    tp_err(c, path, "expected an object, got %s", json_type_name(v));
     return false;
 }
 
@@ -70,7 +61,7 @@ double tp_number(pctx *c, const cJSON *obj, const char *path, const char *key, d
     char *p = xasprintf("%s.%s", path, key);
     double r = def;
     if (!cJSON_IsNumber(v))
-        tp_err(c, p, "expected a number, got %s", tp_type_name(v));
+        tp_err(c, p, "expected a number, got %s", json_type_name(v));
     else if (!isfinite(v->valuedouble) || v->valuedouble < min || v->valuedouble > max)
         tp_err(c, p, "%g is out of range (%g to %g)", v->valuedouble, min, max);
     else
@@ -86,7 +77,7 @@ size_t tp_count(pctx *c, const cJSON *obj, const char *path, const char *key, si
     char *p = xasprintf("%s.%s", path, key);
     size_t r = def;
     if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
-        tp_err(c, p, "expected a whole number, got %s", tp_type_name(v));
+        tp_err(c, p, "expected a whole number, got %s", json_type_name(v));
     else if (v->valuedouble < (double)min || v->valuedouble > (double)max)
         tp_err(c, p, "%g is out of range (%zu to %zu)", v->valuedouble, min, max);
     else
@@ -102,7 +93,7 @@ char *tp_string(pctx *c, const cJSON *obj, const char *path, const char *key, co
     char *r = NULL;
     if (!cJSON_IsString(v)) {
         char *p = xasprintf("%s.%s", path, key);
-        tp_err(c, p, "expected a string, got %s", tp_type_name(v));
+        tp_err(c, p, "expected a string, got %s", json_type_name(v));
         free(p);
     } else {
         r = xstrdup(v->valuestring);
@@ -127,7 +118,7 @@ bool tp_boolean(pctx *c, const cJSON *obj, const char *path, const char *key, bo
     if (!v) return def;
     if (cJSON_IsBool(v)) return cJSON_IsTrue(v);
     char *p = xasprintf("%s.%s", path, key);
-    tp_err(c, p, "expected true or false, got %s", tp_type_name(v));
+    tp_err(c, p, "expected true or false, got %s", json_type_name(v));
     free(p);
     return def;
 }
@@ -142,7 +133,7 @@ uint32_t tp_color(pctx *c, const cJSON *obj, const char *path, const char *key, 
         r = (uint32_t)strtoul(s + 1, NULL, 16);
     } else {
         char *p = xasprintf("%s.%s", path, key);
-        tp_err(c, p, "expected a colour \"#RRGGBB\", got %s", tp_type_name(v));
+        tp_err(c, p, "expected a colour \"#RRGGBB\", got %s", json_type_name(v));
         free(p);
     }
     return r;
@@ -192,7 +183,7 @@ int tp_enum(pctx *c, const cJSON *obj, const char *path, const char *key, int de
     if (cJSON_IsString(v))
         tp_err(c, p, "unknown %s \"%s\" (%s)", what, v->valuestring, list.data);
     else
-        tp_err(c, p, "expected one of %s, got %s", list.data, tp_type_name(v));
+        tp_err(c, p, "expected one of %s, got %s", list.data, json_type_name(v));
     free(p);
     buf_free(&list);
     return def;
@@ -205,7 +196,7 @@ char **tp_strings(pctx *c, const cJSON *obj, const char *path, const char *key, 
     char *p = xasprintf("%s.%s", path, key);
     char **r = NULL;
     if (!cJSON_IsArray(v)) {
-        tp_err(c, p, "expected an array of strings, got %s", tp_type_name(v));
+        tp_err(c, p, "expected an array of strings, got %s", json_type_name(v));
     } else {
         r = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(char *));
         int i = 0;
@@ -214,7 +205,7 @@ char **tp_strings(pctx *c, const cJSON *obj, const char *path, const char *key, 
                 r[(*n)++] = xstrdup(e->valuestring);
             } else {
                 char *pi = xasprintf("%s[%d]", p, i);
-                tp_err(c, pi, "expected a non-empty string, got %s", tp_type_name(e));
+                tp_err(c, pi, "expected a non-empty string, got %s", json_type_name(e));
                 free(pi);
             }
         }

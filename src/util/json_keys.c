@@ -48,3 +48,14 @@ bool *json_duplicate_keys(const cJSON *obj, size_t n) {
     return dup;
 }
 
+
+const char *json_type_name(const cJSON *v) {
+    if (!v) return "nothing";
+    if (cJSON_IsString(v)) return "a string";
+    if (cJSON_IsNumber(v)) return "a number";
+    if (cJSON_IsBool(v)) return "a boolean";
+    if (cJSON_IsNull(v)) return "null";
+    if (cJSON_IsArray(v)) return "an array";
+    if (cJSON_IsObject(v)) return "an object";
+    return "an invalid value";
+}

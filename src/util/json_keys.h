@@ -1,6 +1,7 @@
-/* Duplicate keys in a cJSON object (cJSON keeps every member, so a repeated
- * key would otherwise go unnoticed). Shared by the report and template
- * parsers. */
+/* JSON helpers shared by the report, template and font manifest parsers:
+ * duplicate keys in a cJSON object (cJSON keeps every member, so a repeated
+ * key would otherwise go unnoticed) and the names of value types in
+ * messages. */
 #ifndef BRIEFING_JSON_KEYS_H
 #define BRIEFING_JSON_KEYS_H
 
@@ -14,5 +15,9 @@
  * Sorting keeps this O(n log n): a 1 MB object of distinct keys would take
  * minutes with pairwise comparison. */
 bool *json_duplicate_keys(const cJSON *obj, size_t n);
+
+/* "a string", "a number", "an object"... for "expected X, got Y" messages;
+ * "nothing" for NULL (a missing member). */
+const char *json_type_name(const cJSON *v);
 
 #endif
