@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     unsigned n_glyphs = 0;
     char err[160];
     if (pdf_ttf_supported(face) &&
-        pdf_ttf_subset(face, "Fuzz", gids, n, tolerance, &out, new_gid, &n_glyphs, err,
+        pdf_ttf_subset(face, "Fuzz", gids, n, tolerance, NULL, &out, new_gid, &n_glyphs, err,
                        sizeof err)) {
         hb_blob_t *sub_blob = hb_blob_create(out.data, (unsigned)out.len,
                                              HB_MEMORY_MODE_READONLY, NULL, NULL);
@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         buf out2;
         buf_init(&out2);
         unsigned n2 = 0;
-        if (!pdf_ttf_subset(sub, "Fuzz", again, n, 0, &out2, again_new, &n2, err, sizeof err) ||
+        if (!pdf_ttf_subset(sub, "Fuzz", again, n, 0, NULL, &out2, again_new, &n2, err, sizeof err) ||
             n2 != n_glyphs) {
             fprintf(stderr, "fuzz: the subset cannot be subset again: %s\n", err);
             abort();

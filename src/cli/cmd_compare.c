@@ -75,7 +75,8 @@ int cmd_compare(int argc, char **argv) {
                         .fallback_epoch = cli_source_date_epoch(),
                         .sort = sort,
                         .vars = vars,
-                        .n_vars = n_vars};
+                        .n_vars = n_vars,
+                        .read_outlines = true}; /* one document, then exit */
     if (!render_reports((const report *const *)rs, n_in, t, fonts, &opts, &res, d)) {
         status = EXIT_FAIL;
         goto done;

@@ -60,7 +60,8 @@ int cmd_render(int argc, char **argv) {
     render_opts opts = {.keep_layout = dump != NULL,
                         .fallback_epoch = cli_source_date_epoch(),
                         .vars = vars,
-                        .n_vars = n_vars};
+                        .n_vars = n_vars,
+                        .read_outlines = true}; /* one document, then exit */
     if (!render_report(r, t, fonts, &opts, &res, d)) {
         status = EXIT_FAIL;
         goto done;

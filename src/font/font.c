@@ -22,11 +22,13 @@
 #include "../util/json_keys.h"
 #include "../util/xalloc.h"
 
-/* A mapped font file, shared by every face that lives in it. */
+/* A mapped font file, shared by every face that lives in it. The descriptor
+ * stays open for font_face_read. */
 typedef struct font_file {
     char *path;
     dev_t dev;
     ino_t ino;
+    int fd;
     void *map;
     size_t len;
     hb_blob_t *blob;
@@ -43,6 +45,7 @@ struct font_face {
     bool serif, fixed_pitch, bold;
     hb_face_t *hb_face;
     hb_font_t *hb_font;
+    const font_file *file; /* owned by the font_lib */
 };
 
 struct font_lib {
@@ -66,6 +69,7 @@ static void font_file_free(font_file *f) {
     if (!f) return;
     hb_blob_destroy(f->blob);
     if (f->map) munmap(f->map, f->len);
+    if (f->fd >= 0) close(f->fd);
     free(f->path);
     free(f);
 }
@@ -115,12 +119,12 @@ static font_file *lib_map_file(font_lib *lib, const char *path, const char *mani
     f->path = xstrdup(path);
     f->dev = st.st_dev;
     f->ino = st.st_ino;
+    f->fd = fd;
     f->map = map;
     f->len = (size_t)st.st_size;
     f->blob = hb_blob_create((const char *)map, (unsigned)f->len, HB_MEMORY_MODE_READONLY, NULL,
                              blob_release_noop);
     hb_blob_make_immutable(f->blob);
-    close(fd);
     xgrow(&lib->files, &lib->cap_files, lib->n_files + 1, sizeof *lib->files);
     lib->files[lib->n_files++] = f;
     return f;
@@ -394,6 +398,7 @@ static font_face *load_entry(font_lib *lib, const cJSON *e, size_t i,
     f->family = xstrdup(family->valuestring);
     f->path = path;
     f->index = idx;
+    f->file = ff;
     if (!read_metrics_tables(ff, f, manifest, kpath, d)) {
         font_face_free(f);
         return NULL;
@@ -540,4 +545,24 @@ bool font_face_glyph(const font_face *f, uint32_t cp, uint32_t *gid) {
 
 int font_face_advance(const font_face *f, uint32_t gid) {
     return (int)hb_font_get_glyph_h_advance(f->hb_font, gid);
+}
+
+bool font_face_read(const font_face *f, const void *at, size_t len, void *dst) {
+    const font_file *ff = f->file;
+    const char *base = ff->map, *p = at;
+    /* pointer comparisons are only defined inside one object: compare the
+     * addresses as integers */
+    uintptr_t lo = (uintptr_t)base, a = (uintptr_t)p;
+    if (a < lo || a - lo > ff->len || len > ff->len - (a - lo)) return false;
+    off_t off = (off_t)(a - lo);
+    char *out = dst;
+    while (len > 0) {
+        ssize_t got = pread(ff->fd, out, len, off);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return false; /* the file shrank under us, or I/O error */
+        out += got;
+        off += got;
+        len -= (size_t)got;
+    }
+    return true;
 }

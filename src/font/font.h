@@ -51,4 +51,12 @@ bool font_face_glyph(const font_face *f, uint32_t cp, uint32_t *gid);
 /* Horizontal advance in font units. */
 int font_face_advance(const font_face *f, uint32_t gid);
 
+/* Copies len bytes of the face's font file into dst with pread(2), where
+ * `at` points into the file's mapping (into a table from font_face_hb_face,
+ * say). For a process that renders one document and exits: a page touched
+ * through the mapping costs a page fault that maps 16 pages (about 45 us
+ * here), a read only a copy. False when the range is outside the file or
+ * the read fails. Safe from any thread. */
+bool font_face_read(const font_face *f, const void *at, size_t len, void *dst);
+
 #endif

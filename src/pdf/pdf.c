@@ -282,6 +282,7 @@ bool pdf_write(const layout_doc *doc, const pdf_info *info, char **out, size_t *
     buf_init(&c.zbuf);
     pdf_hash_init(&c.id_hash);
     c.font_tolerance = info ? info->font_tolerance : 0;
+    c.read_outlines = info && info->read_outlines;
     pdf_fontset fs;
     pdf_fontset_init(&fs, doc);
     pdf_glyph_ref **refs = xcalloc(doc->n_pages ? doc->n_pages : 1, sizeof *refs);

@@ -17,6 +17,10 @@ typedef struct pdf_info {
     /* How far embedded TrueType outlines may move to take fewer bytes, in
      * units of 1/1000 em; 0 embeds them exactly (see pdf_ttf_subset). */
     double font_tolerance;
+    /* Read glyph outlines from the font files rather than through their
+     * mappings (font_face_read): for a process that writes one document.
+     * The bytes written are the same either way. */
+    bool read_outlines;
 } pdf_info;
 
 /* Writes the document into a new malloc'ed buffer (*out, *out_len) that the

@@ -139,6 +139,10 @@ static void subset_tag(const pdf_font *f, subset_result *r) {
     r->tag[6] = 0;
 }
 
+static bool read_face(void *face, const void *at, size_t len, void *dst) {
+    return font_face_read(face, at, len, dst);
+}
+
 static bool subset_font(pdf_ctx *c, const pdf_font *f, subset_result *r) {
     memset(r, 0, sizeof *r);
     buf_init(&r->file);
@@ -147,9 +151,11 @@ static bool subset_font(pdf_ctx *c, const pdf_font *f, subset_result *r) {
         gids[i] = f->pairs[i].gid;
     r->new_gid = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *r->new_gid);
     char err[160];
+    /* the face is const to its users; font_face_read only reads it */
+    pdf_ttf_reader reader = {read_face, (void *)(uintptr_t)f->face};
     bool ok = pdf_ttf_subset(font_face_hb_face(f->face), font_face_ps_name(f->face), gids,
-                             f->n_pairs, c->font_tolerance, &r->file, r->new_gid, &r->n_glyphs,
-                             err, sizeof err);
+                             f->n_pairs, c->font_tolerance, c->read_outlines ? &reader : NULL,
+                             &r->file, r->new_gid, &r->n_glyphs, err, sizeof err);
     free(gids);
     if (!ok) {
         free(r->new_gid);

@@ -44,6 +44,7 @@ typedef struct pdf_ctx {
     pdf_hash id_hash; /* everything written: content streams, fonts, text */
     diag_list *d;
     double font_tolerance; /* pdf_info.font_tolerance */
+    bool read_outlines;    /* pdf_info.read_outlines */
 } pdf_ctx;
 
 /* libharu's error handler: records the first error into the pdf_ctx given

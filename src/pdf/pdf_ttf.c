@@ -26,6 +26,13 @@ static uint32_t rd32(const unsigned char *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+static void fail(char *err, size_t errlen, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
 typedef struct table {
     hb_blob_t *blob;
     const unsigned char *p;
@@ -84,8 +91,9 @@ bool pdf_ttf_supported(hb_face_t *face) {
     return ok;
 }
 
-/* The glyph's bytes in glyf; false when loca points outside the table. */
-static bool glyph_data(const font_in *f, unsigned gid, const unsigned char **p, unsigned *len) {
+/* Where the glyph's bytes lie in glyf; false when loca points outside the
+ * table. */
+static bool glyph_range(const font_in *f, unsigned gid, uint32_t *start, uint32_t *end) {
     uint32_t a, b;
     if (f->long_loca) {
         a = rd32(f->loca.p + 4u * gid);
@@ -95,8 +103,8 @@ static bool glyph_data(const font_in *f, unsigned gid, const unsigned char **p, 
         b = 2u * rd16(f->loca.p + 2u * gid + 2);
     }
     if (a > b || b > f->glyf.len) return false;
-    *p = f->glyf.p ? f->glyf.p + a : (const unsigned char *)""; /* an empty glyf */
-    *len = b - a;
+    *start = a;
+    *end = b;
     return true;
 }
 
@@ -179,6 +187,80 @@ static long set_find(const glyph_set *s, uint32_t gid) {
     return lo < s->n && s->ids[lo] == gid ? (long)lo : -1;
 }
 
+/* The bytes of each glyph of a set, by its index in the set: pointers into
+ * the mapped glyf table, or into `copy` when they were read (see
+ * pdf_ttf_reader). p[k] is NULL when loca points outside the table. */
+typedef struct glyph_src {
+    const unsigned char **p;
+    unsigned *len;
+    unsigned char *copy;
+} glyph_src;
+
+static void glyph_src_free(glyph_src *g) {
+    free(g->p);
+    free(g->len);
+    free(g->copy);
+    memset(g, 0, sizeof *g);
+}
+
+/* Glyphs closer than this in the file are read with one call: a system call
+ * costs what copying a few kilobytes does. */
+enum { READ_GAP = 2048 };
+
+typedef struct glyph_run {
+    uint32_t start, end; /* in glyf */
+    size_t at;           /* in the copy */
+} glyph_run;
+
+static bool glyphs_fetch(const font_in *f, const glyph_set *s, const pdf_ttf_reader *rd,
+                         glyph_src *g, char *err, size_t errlen) {
+    glyph_src_free(g);
+    size_t n = s->n ? s->n : 1;
+    g->p = xmalloc(n * sizeof *g->p);
+    g->len = xmalloc(n * sizeof *g->len);
+    size_t *at = rd ? xmalloc(n * sizeof *at) : NULL;
+    glyph_run *runs = rd ? xmalloc(n * sizeof *runs) : NULL;
+    size_t n_runs = 0, total = 0;
+    for (size_t k = 0; k < s->n; k++) {
+        uint32_t a, b;
+        if (!glyph_range(f, s->ids[k], &a, &b)) {
+            g->p[k] = NULL;
+            g->len[k] = 0;
+            continue;
+        }
+        g->p[k] = b > a ? f->glyf.p + a : (const unsigned char *)""; /* glyf may be empty */
+        g->len[k] = b - a;
+        if (!rd || a == b) continue;
+        /* ids ascend, and so do their offsets in a well-formed font; a run
+         * grows while the next glyph starts at most READ_GAP past its end */
+        glyph_run *r = n_runs ? &runs[n_runs - 1] : NULL;
+        if (r && a >= r->start && a <= r->end + (uint32_t)READ_GAP) { /* glyf < 2 GB: no overflow */
+            if (b > r->end) {
+                total += b - r->end;
+                r->end = b;
+            }
+        } else {
+            r = &runs[n_runs++];
+            *r = (glyph_run){a, b, total};
+            total += b - a;
+        }
+        at[k] = r->at + (a - r->start);
+    }
+    bool ok = true;
+    if (rd && total > 0) {
+        g->copy = xmalloc(total);
+        for (size_t i = 0; i < n_runs && ok; i++)
+            ok = rd->read(rd->ctx, f->glyf.p + runs[i].start, runs[i].end - runs[i].start,
+                          g->copy + runs[i].at);
+        for (size_t k = 0; k < s->n && ok; k++)
+            if (g->p[k] && g->len[k]) g->p[k] = g->copy + at[k];
+    }
+    free(at);
+    free(runs);
+    if (!ok) fail(err, errlen, "cannot read the glyph outlines from the font file");
+    return ok;
+}
+
 typedef struct closure_ctx {
     const unsigned char *g;
     glyph_set *add;
@@ -194,16 +276,18 @@ static void closure_component(void *v, unsigned off) {
 }
 
 /* Adds the components of composite glyphs until nothing new comes in
- * (components may themselves be composite). */
-static void set_close(const font_in *f, glyph_set *s) {
-    for (int round = 0; round < 16; round++) {
+ * (components may themselves be composite), and fetches the bytes of the
+ * final set. */
+static bool set_close(const font_in *f, glyph_set *s, const pdf_ttf_reader *rd, glyph_src *g,
+                      char *err, size_t errlen) {
+    for (int round = 0;; round++) {
+        if (!glyphs_fetch(f, s, rd, g, err, errlen)) return false;
+        if (round == 16) return true;
         glyph_set add = {0};
         for (size_t i = 0; i < s->n; i++) {
-            const unsigned char *g;
-            unsigned len;
-            if (!glyph_data(f, s->ids[i], &g, &len) || len < 10 || rds16(g) >= 0) continue;
-            closure_ctx c = {g, &add, f};
-            composite_walk(g, len, closure_component, &c);
+            if (!g->p[i] || g->len[i] < 10 || rds16(g->p[i]) >= 0) continue;
+            closure_ctx c = {g->p[i], &add, f};
+            composite_walk(g->p[i], g->len[i], closure_component, &c);
         }
         size_t before = s->n;
         for (size_t i = 0; i < add.n; i++) {
@@ -212,7 +296,7 @@ static void set_close(const font_in *f, glyph_set *s) {
             s->ids[s->n++] = add.ids[i];
         }
         free(add.ids);
-        if (s->n == before) return;
+        if (s->n == before) return true;
         set_normalize(s);
     }
 }
@@ -584,13 +668,6 @@ static void remap_component(void *v, unsigned off) {
     c->g[off + 1] = (unsigned char)k;
 }
 
-static void fail(char *err, size_t errlen, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static uint32_t checksum(const unsigned char *p, size_t len) {
     uint32_t sum = 0;
     size_t i = 0;
@@ -650,11 +727,12 @@ typedef struct sfnt_table {
 } sfnt_table;
 
 bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, size_t n,
-                    double tolerance, buf *out, uint32_t *new_gid, unsigned *n_glyphs, char *err,
-                    size_t errlen) {
+                    double tolerance, const pdf_ttf_reader *reader, buf *out, uint32_t *new_gid,
+                    unsigned *n_glyphs, char *err, size_t errlen) {
     font_in f;
     bool ok = false;
     glyph_set set = {0};
+    glyph_src src = {0};
     scratch sc;
     memset(&sc, 0, sizeof sc);
     buf loca, hmtx, name;
@@ -682,7 +760,7 @@ bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, 
         set.ids[set.n++] = gids[i];
     }
     set_normalize(&set);
-    set_close(&f, &set);
+    if (!set_close(&f, &set, reader, &src, err, errlen)) goto out;
     if (set.n > 65535) {
         fail(err, errlen, "more than 65535 glyphs");
         goto out;
@@ -704,11 +782,8 @@ bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, 
      * the end), then glyf, then the small tables. One reservation from the
      * glyphs' sizes in the face, so the program is never copied to grow. */
     size_t start = out->len, nt = f.os2.len >= 78 ? 9 : 8, glyph_bytes = 0;
-    for (size_t k = 0; k < set.n; k++) {
-        const unsigned char *g;
-        unsigned len;
-        if (glyph_data(&f, set.ids[k], &g, &len)) glyph_bytes += len + 1;
-    }
+    for (size_t k = 0; k < set.n; k++)
+        glyph_bytes += src.len[k] + 1u;
     buf_reserve(out, 12 + 16 * nt + glyph_bytes + 8 * set.n + 1024);
     memset(out->data + out->len, 0, 12 + 16 * nt);
     out->len += 12 + 16 * nt;
@@ -717,12 +792,12 @@ bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, 
     int bbox[4] = {INT32_MAX, INT32_MAX, INT32_MIN, INT32_MIN};
     for (size_t k = 0; k < set.n; k++) {
         uint32_t gid = set.ids[k];
-        const unsigned char *g;
-        unsigned len;
+        const unsigned char *g = src.p[k];
+        unsigned len = src.len[k];
         offsets[k] = (uint32_t)(glyf->len - g0);
         adv[k] = (uint16_t)advance_of(&f, gid);
         lsb[k] = 0;
-        if (!glyph_data(&f, gid, &g, &len)) {
+        if (!g) {
             fail(err, errlen, "glyph %u lies outside the glyf table", (unsigned)gid);
             goto out;
         }
@@ -879,6 +954,7 @@ out:
     free(adv);
     free(lsb);
     free(set.ids);
+    glyph_src_free(&src);
     scratch_free(&sc);
     buf_free(&loca);
     buf_free(&hmtx);

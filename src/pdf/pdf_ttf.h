@@ -19,6 +19,14 @@
  * hhea, maxp 1.0, hmtx, loca and glyf, with consistent sizes. */
 bool pdf_ttf_supported(hb_face_t *face);
 
+/* Reads glyph outlines from the font file instead of through the face's
+ * mapping: read() copies len bytes at `at`, a pointer into the face's glyf
+ * table, into dst (see font_face_read). */
+typedef struct pdf_ttf_reader {
+    bool (*read)(void *ctx, const void *at, size_t len, void *dst);
+    void *ctx;
+} pdf_ttf_reader;
+
 /* Appends to out a TrueType font holding .notdef, the glyphs gids[0..n) and
  * the components of composite glyphs, renumbered in ascending order of
  * their ids in the face (so glyph 0 stays .notdef). new_gid[i] receives the
@@ -30,10 +38,13 @@ bool pdf_ttf_supported(hb_face_t *face);
  * point of the written outline is within that distance of the face's
  * outline. 0 copies the outlines exactly.
  *
+ * reader: NULL to read the glyphs through the mapping (a batch, whose pages
+ * stay mapped from one document to the next), or how to copy them.
+ *
  * ps_name names the font in its name table. False with a message in err
  * when the face's tables are malformed; out may then hold partial data. */
 bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, size_t n,
-                    double tolerance, buf *out, uint32_t *new_gid, unsigned *n_glyphs, char *err,
-                    size_t errlen);
+                    double tolerance, const pdf_ttf_reader *reader, buf *out, uint32_t *new_gid,
+                    unsigned *n_glyphs, char *err, size_t errlen);
 
 #endif

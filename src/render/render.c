@@ -413,7 +413,8 @@ bool render_reports(const report *const *reports, size_t n, const tmpl *t, const
                          .subject = subject,
                          .keywords = keywords,
                          .creator = "briefing " BRIEFING_VERSION,
-                         .font_tolerance = c.t->outline_tolerance};
+                         .font_tolerance = c.t->outline_tolerance,
+                         .read_outlines = opts && opts->read_outlines};
         set_date(&info, c.r, opts ? opts->fallback_epoch : -1);
         ok = pdf_write(doc, &info, &out->pdf, &out->pdf_len, d);
         free(subject);

@@ -129,7 +129,7 @@ static int make_subset(FT_Library ft, hb_face_t *hb, const uint32_t *gids, size_
     s->new_gid = xmalloc(n * sizeof *s->new_gid);
     s->face = NULL;
     char err[160] = "";
-    if (!pdf_ttf_subset(hb, "Test-Regular", gids, n, tol, &s->data, s->new_gid, &s->n_glyphs,
+    if (!pdf_ttf_subset(hb, "Test-Regular", gids, n, tol, NULL, &s->data, s->new_gid, &s->n_glyphs,
                         err, sizeof err)) {
         fprintf(stderr, "    subset failed: %s\n", err);
         return 0;
@@ -249,7 +249,7 @@ static void check_face(FT_Library ft, const font_face *f, const uint32_t *gids, 
         uint32_t ng[64];
         unsigned cnt;
         char err[160];
-        (void)pdf_ttf_subset(bad, "X", all, m, round % 2 ? 3 : 0, &out, ng, &cnt, err, sizeof err);
+        (void)pdf_ttf_subset(bad, "X", all, m, round % 2 ? 3 : 0, NULL, &out, ng, &cnt, err, sizeof err);
         buf_free(&out);
         hb_face_destroy(bad);
         hb_blob_destroy(copy);
@@ -260,6 +260,89 @@ static void check_face(FT_Library ft, const font_face *f, const uint32_t *gids, 
     subset_free(&exact);
     subset_free(&lossy);
     FT_Done_Face(orig);
+}
+
+/* ---- reading the outlines from the file ------------------------------------ */
+
+typedef struct counting_reader {
+    const font_face *face;
+    size_t calls, bytes;
+    size_t fail_at; /* the call that fails, 0 for none */
+} counting_reader;
+
+static bool count_read(void *v, const void *at, size_t len, void *dst) {
+    counting_reader *r = v;
+    r->calls++;
+    r->bytes += len;
+    if (r->fail_at && r->calls == r->fail_at) return false;
+    return font_face_read(r->face, at, len, dst);
+}
+
+/* The subset made from glyphs read with pread is the one made through the
+ * mapping, byte for byte; neighbouring glyphs come in one read; a failed
+ * read is an error, not a font with holes. */
+static void check_reader(const font_face *face, const uint32_t *gids, size_t n, double tol) {
+    hb_face_t *hb = font_face_hb_face(face);
+    uint32_t *ng1 = xmalloc(n * sizeof *ng1), *ng2 = xmalloc(n * sizeof *ng2);
+    unsigned c1 = 0, c2 = 0;
+    char err[160] = "";
+    buf a, b;
+    buf_init(&a);
+    buf_init(&b);
+    counting_reader cr = {face, 0, 0, 0};
+    pdf_ttf_reader rd = {count_read, &cr};
+    CHECK(pdf_ttf_subset(hb, "T", gids, n, tol, NULL, &a, ng1, &c1, err, sizeof err));
+    CHECK(pdf_ttf_subset(hb, "T", gids, n, tol, &rd, &b, ng2, &c2, err, sizeof err));
+    CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+    CHECK(c1 == c2 && memcmp(ng1, ng2, n * sizeof *ng1) == 0);
+    CHECK(cr.calls > 0);
+    printf("    %s: %u glyphs in %zu reads, %zu bytes\n", font_face_family(face), c2, cr.calls,
+           cr.bytes);
+
+    /* consecutive glyphs lie next to each other: one read for them, one for
+     * .notdef, one per far component, and the set read again in each round
+     * of the composite closure */
+    uint32_t run[40];
+    for (unsigned i = 0; i < 40; i++)
+        run[i] = 100 + i;
+    counting_reader rr = {face, 0, 0, 0};
+    pdf_ttf_reader rrd = {count_read, &rr};
+    buf r1, r2;
+    buf_init(&r1);
+    buf_init(&r2);
+    uint32_t rn1[40], rn2[40];
+    CHECK(pdf_ttf_subset(hb, "T", run, 40, tol, NULL, &r1, rn1, &c1, err, sizeof err));
+    CHECK(pdf_ttf_subset(hb, "T", run, 40, tol, &rrd, &r2, rn2, &c2, err, sizeof err));
+    CHECK(r1.len == r2.len && memcmp(r1.data, r2.data, r1.len) == 0);
+    printf("    %zu reads for 41 glyphs\n", rr.calls);
+    CHECK(rr.calls >= 2 && rr.calls <= 9);
+    buf_free(&r1);
+    buf_free(&r2);
+
+    /* a failing read in the middle */
+    counting_reader bad = {face, 0, 0, cr.calls / 2 + 1};
+    pdf_ttf_reader brd = {count_read, &bad};
+    buf c;
+    buf_init(&c);
+    err[0] = 0;
+    CHECK(!pdf_ttf_subset(hb, "T", gids, n, tol, &brd, &c, ng2, &c2, err, sizeof err));
+    CHECK(strstr(err, "cannot read") != NULL);
+
+    /* font_face_read refuses ranges outside the file */
+    unsigned len = 0;
+    hb_blob_t *whole = hb_face_reference_blob(hb);
+    const char *base = hb_blob_get_data(whole, &len);
+    char byte;
+    CHECK(font_face_read(face, base, 1, &byte));
+    CHECK(!font_face_read(face, base + len, 1, &byte));
+    CHECK(!font_face_read(face, base + len - 1, 2, &byte));
+    CHECK(!font_face_read(face, &byte, 1, &byte));
+    hb_blob_destroy(whole);
+    buf_free(&a);
+    buf_free(&b);
+    buf_free(&c);
+    free(ng1);
+    free(ng2);
 }
 
 int main(void) {
@@ -287,6 +370,8 @@ int main(void) {
         size_t n = gids_of(wenkai, han, gids, 64);
         CHECK(n > 40);
         check_face(ft, wenkai, gids, n);
+        check_reader(wenkai, gids, n, 0);
+        check_reader(wenkai, gids, n, 2);
     }
 
     /* DejaVu Sans draws accented letters as composites of base + accent */
@@ -299,6 +384,7 @@ int main(void) {
         size_t n = gids_of(dejavu, latin, gids, 16);
         CHECK(n >= 8);
         check_face(ft, dejavu, gids, n);
+        check_reader(dejavu, gids, n, 0);
     }
 
     /* A font whose every glyph is blank (found by fuzz_ttf): its subset has
@@ -315,14 +401,14 @@ int main(void) {
             char err[160] = "";
             buf out;
             buf_init(&out);
-            CHECK(pdf_ttf_subset(face, "Empty", gids, 1, 2, &out, ng, &cnt, err, sizeof err));
+            CHECK(pdf_ttf_subset(face, "Empty", gids, 1, 2, NULL, &out, ng, &cnt, err, sizeof err));
             CHECK(cnt == 2 && ng[0] == 1);
             hb_blob_t *sb = hb_blob_create(out.data, (unsigned)out.len, HB_MEMORY_MODE_READONLY, NULL, NULL);
             hb_face_t *sub = hb_face_create(sb, 0);
             CHECK(pdf_ttf_supported(sub));
             buf again;
             buf_init(&again);
-            CHECK(pdf_ttf_subset(sub, "Empty", ng, 1, 0, &again, gids, &cnt, err, sizeof err) && cnt == 2);
+            CHECK(pdf_ttf_subset(sub, "Empty", ng, 1, 0, NULL, &again, gids, &cnt, err, sizeof err) && cnt == 2);
             FT_Face fe = NULL;
             CHECK(FT_New_Memory_Face(ft, (const FT_Byte *)out.data, (FT_Long)out.len, 0, &fe) == 0);
             if (fe) FT_Done_Face(fe);
