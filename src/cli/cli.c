@@ -1,10 +1,12 @@
 /* Shared pieces of the command line. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -116,6 +118,33 @@ bool cli_dump_lines(const layout_doc *doc, const char *path, diag_list *d) {
     else ok = file_write_atomic(path, data, len, d);
     free(data);
     return ok;
+}
+
+void cli_prefault_heap(const char *const *inputs, size_t n) {
+#if defined(__GLIBC__) && defined(MADV_POPULATE_WRITE)
+    /* A document takes about 1 MB plus 64 times its JSON (layout arrays,
+     * shaped runs, the font programs and their compressed copies): 2.3 MB
+     * for a 21 KB report. main() keeps freed memory in the heap (mallopt),
+     * so the block freed here is what the document's buffers are cut
+     * from. */
+    size_t want = 1u << 20;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(inputs[i], &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+            want += (size_t)st.st_size * 64;
+    }
+    if (want > (16u << 20)) want = 16u << 20;
+    char *p = malloc(want);
+    if (!p) return;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)p + want) & ~(page - 1);
+    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE); /* Linux 5.14+ */
+    free(p);
+#else
+    (void)inputs;
+    (void)n;
+#endif
 }
 
 long long cli_source_date_epoch(void) {

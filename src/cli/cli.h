@@ -23,6 +23,13 @@ char *cli_data_dir(void);
 int cli_load_setup(const char *tpath, const char *default_template, const char *fpath, tmpl **t,
                    font_lib **fonts, diag_list *d);
 
+/* For commands that render one document and exit: makes the heap that
+ * rendering the given input files will need (estimated from their sizes)
+ * resident in one system call, instead of one page fault per 4 KB as it is
+ * first written (2.5 ms of a 27 ms render here). Only a hint: does nothing
+ * where the system cannot do it. */
+void cli_prefault_heap(const char *const *inputs, size_t n);
+
 /* SOURCE_DATE_EPOCH, or -1 when unset or malformed. */
 long long cli_source_date_epoch(void);
 /* Writes every laid-out line as one JSON object per line. */

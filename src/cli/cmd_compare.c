@@ -58,6 +58,7 @@ int cmd_compare(int argc, char **argv) {
     font_lib *fonts = NULL;
     tmpl *t = NULL;
     render_result res = {0};
+    cli_prefault_heap(ins, n_in);
     /* Every report is read, so that all their problems are listed at once. */
     for (size_t i = 0; i < n_in; i++)
         if (!(rs[i] = report_load(ins[i], d))) status = EXIT_INPUT;

@@ -50,6 +50,7 @@ int cmd_render(int argc, char **argv) {
     tmpl *t = NULL;
     char *outpath = NULL;
     render_result res = {0};
+    cli_prefault_heap(&in, 1);
     report *r = report_load(in, d);
     if (!r) {
         status = EXIT_INPUT;
