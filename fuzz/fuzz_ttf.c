@@ -1,11 +1,13 @@
 /* libFuzzer target: arbitrary bytes as a font file, through the TrueType
  * subsetter (src/pdf/pdf_ttf.c), which reads font tables in place and must
  * refuse what it cannot read instead of reading past it. The first byte
- * chooses exact or simplified outlines, the next ones which glyphs to keep.
+ * chooses exact or simplified outlines and whether the glyphs are also read
+ * through a pdf_ttf_reader, the next ones which glyphs to keep.
  *
  * Invariants: no crash, leak or undefined behaviour (the sanitizers); a
  * subset that was written is itself a font the subsetter accepts, with the
- * same number of glyphs, and subsetting it again keeps its glyphs. */
+ * same number of glyphs, and subsetting it again keeps its glyphs; reading
+ * the glyphs through a reader gives the same verdict and the same bytes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +22,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { MAX_GIDS = 8 };
 
+typedef struct span {
+    const uint8_t *p;
+    size_t len;
+} span;
+
+/* What font_face_read does for a file: copies, refusing ranges outside it. */
+static bool read_span(void *v, const void *at, size_t len, void *dst) {
+    const span *s = v;
+    uintptr_t lo = (uintptr_t)s->p, a = (uintptr_t)at;
+    if (a < lo || a - lo > s->len || len > s->len - (a - lo)) abort(); /* never asked */
+    memcpy(dst, at, len);
+    return true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1 + MAX_GIDS) return 0;
     double tolerance = (data[0] & 1) ? 2.0 + (data[0] >> 5) : 0;
+    bool with_reader = (data[0] & 2) != 0;
     uint32_t gids[MAX_GIDS];
     for (int i = 0; i < MAX_GIDS; i++)
         gids[i] = data[1 + i] % 16;
@@ -41,9 +58,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint32_t new_gid[MAX_GIDS];
     unsigned n_glyphs = 0;
     char err[160];
-    if (pdf_ttf_supported(face) &&
-        pdf_ttf_subset(face, "Fuzz", gids, n, tolerance, NULL, &out, new_gid, &n_glyphs, err,
-                       sizeof err)) {
+    bool supported = pdf_ttf_supported(face);
+    bool made = supported && pdf_ttf_subset(face, "Fuzz", gids, n, tolerance, NULL, &out, new_gid,
+                                            &n_glyphs, err, sizeof err);
+    if (supported && with_reader) {
+        span whole = {data, size};
+        pdf_ttf_reader rd = {read_span, &whole};
+        buf viaread;
+        buf_init(&viaread);
+        uint32_t ng[MAX_GIDS];
+        unsigned cnt = 0;
+        bool made2 = pdf_ttf_subset(face, "Fuzz", gids, n, tolerance, &rd, &viaread, ng, &cnt, err,
+                                    sizeof err);
+        if (made2 != made || (made && (viaread.len != out.len || cnt != n_glyphs ||
+                                       memcmp(viaread.data, out.data, out.len) != 0 ||
+                                       memcmp(ng, new_gid, n * sizeof *ng) != 0))) {
+            fprintf(stderr, "fuzz: reading the glyphs changed the subset\n");
+            abort();
+        }
+        buf_free(&viaread);
+    }
+    if (made) {
         hb_blob_t *sub_blob = hb_blob_create(out.data, (unsigned)out.len,
                                              HB_MEMORY_MODE_READONLY, NULL, NULL);
         hb_face_t *sub = hb_face_create(sub_blob, 0);
