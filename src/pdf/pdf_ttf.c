@@ -277,7 +277,9 @@ static void closure_component(void *v, unsigned off) {
 
 /* Adds the components of composite glyphs until nothing new comes in
  * (components may themselves be composite), and fetches the bytes of the
- * final set. */
+ * final set. Each round fetches the whole set again: CJK faces have no
+ * composites (one round), and a Latin face's two or three rounds over a few
+ * dozen glyphs cost less than tracking which glyphs are already read. */
 static bool set_close(const font_in *f, glyph_set *s, const pdf_ttf_reader *rd, glyph_src *g,
                       char *err, size_t errlen) {
     for (int round = 0;; round++) {
