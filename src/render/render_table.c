@@ -3,25 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/strsort.h"
 #include "../util/xalloc.h"
 #include "render_internal.h"
 
 /* Is indicator i named by s (its key or its label)? */
 static bool names(const report_indicator *ind, const char *s) {
     return !strcmp(ind->label, s) || (ind->key && !strcmp(ind->key, s));
-}
-
-/* An indicator's category and its place in the report, for grouping. */
-typedef struct cat_ref {
-    const char *cat;
-    size_t index;
-} cat_ref;
-
-static int cat_ref_cmp(const void *a, const void *b) {
-    const cat_ref *x = a, *y = b;
-    int r = strcmp(x->cat, y->cat);
-    if (r) return r;
-    return x->index < y->index ? -1 : x->index > y->index;
 }
 
 /* A group of indicators: refs[start .. start + count); first = its first index. */
@@ -39,18 +27,18 @@ static int cat_group_cmp(const void *a, const void *b) {
  * group. Sorting by (category, index) finds the groups in O(n log n);
  * comparing every indicator with every category was quadratic, and 20,000
  * indicators with distinct categories took seconds. */
-static size_t group_by_category(const report *r, const bool *shown, cat_ref **refs_out,
+static size_t group_by_category(const report *r, const bool *shown, str_ref **refs_out,
                                 cat_group **groups_out) {
     size_t n = r->n_indicators, m = 0;
-    cat_ref *refs = xcalloc(n + 1, sizeof *refs);
+    str_ref *refs = xcalloc(n + 1, sizeof *refs);
     for (size_t i = 0; i < n; i++)
         if (!shown || shown[i])
-            refs[m++] = (cat_ref){r->indicators[i].category ? r->indicators[i].category : "", i};
-    qsort(refs, m, sizeof *refs, cat_ref_cmp);
+            refs[m++] = (str_ref){r->indicators[i].category ? r->indicators[i].category : "", i};
+    str_ref_sort(refs, m);
     cat_group *grp = xcalloc(m + 1, sizeof *grp);
     size_t ng = 0;
     for (size_t i = 0; i < m; i++) {
-        if (i == 0 || strcmp(refs[i].cat, refs[i - 1].cat) != 0)
+        if (i == 0 || strcmp(refs[i].s, refs[i - 1].s) != 0)
             grp[ng++] = (cat_group){refs[i].index, i, 0};
         grp[ng - 1].count++;
     }
@@ -84,7 +72,7 @@ static void choose(rctx *c, const tmpl_block *b, bool *shown) {
     }
     /* Round k takes the k-th indicator of every category that has one, in
      * order of the categories' first appearance. */
-    cat_ref *refs;
+    str_ref *refs;
     cat_group *grp;
     size_t ng = group_by_category(r, NULL, &refs, &grp);
     for (size_t round = 0; taken < limit && round < n; round++) {
@@ -140,18 +128,18 @@ void rc_indicators(rctx *c, const tmpl_block *b) {
     bool *shown = xcalloc(n, sizeof(bool));
     choose(c, b, shown);
     /* Rows grouped by category: a reader scans one topic at a time. */
-    cat_ref *refs;
+    str_ref *refs;
     cat_group *grp;
     size_t n_cats = group_by_category(r, shown, &refs, &grp);
     bool any_cat = false;
-    for (size_t k = 0; k < n_cats; k++) any_cat |= refs[grp[k].start].cat[0] != 0;
+    for (size_t k = 0; k < n_cats; k++) any_cat |= refs[grp[k].start].s[0] != 0;
     bool groups = b->group && any_cat;
     layout_table_row *rows = xcalloc(n + n_cats, sizeof(layout_table_row));
     layout_table_cell *cells = xcalloc(nc * n + n_cats, sizeof(layout_table_cell));
     char **owned = xcalloc(2 * nc * n + n_cats, sizeof(char *));
     size_t nr = 0, ncell = 0, nown = 0, number = 0;
     for (size_t k = 0; k < n_cats; k++) {
-        const char *cat = refs[grp[k].start].cat;
+        const char *cat = refs[grp[k].start].s;
         if (groups) {
             /* A group row's warnings name the category of its first indicator. */
             char *gp = cat[0] ? xasprintf("$.indicators[%zu].category", grp[k].first) : NULL;

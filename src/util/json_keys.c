@@ -3,19 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strsort.h"
 #include "xalloc.h"
-
-typedef struct {
-    const char *key;
-    size_t index;
-} key_ref;
-
-static int key_ref_cmp(const void *a, const void *b) {
-    const key_ref *x = a, *y = b;
-    int r = strcmp(x->key, y->key);
-    if (r) return r;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
 
 bool *json_duplicate_keys(const cJSON *obj, size_t n) {
     if (n < 2) return NULL;
@@ -32,12 +21,12 @@ bool *json_duplicate_keys(const cJSON *obj, size_t n) {
             }
         }
     } else {
-        key_ref *refs = xmalloc(n * sizeof *refs);
+        str_ref *refs = xmalloc(n * sizeof *refs);
         size_t i = 0;
-        for (const cJSON *m = obj->child; m; m = m->next, i++) refs[i] = (key_ref){m->string, i};
-        qsort(refs, n, sizeof *refs, key_ref_cmp);
+        for (const cJSON *m = obj->child; m; m = m->next, i++) refs[i] = (str_ref){m->string, i};
+        str_ref_sort(refs, n);
         for (i = 1; i < n; i++) {
-            if (strcmp(refs[i].key, refs[i - 1].key) == 0) dup[refs[i].index] = any = true;
+            if (strcmp(refs[i].s, refs[i - 1].s) == 0) dup[refs[i].index] = any = true;
         }
         free(refs);
     }
