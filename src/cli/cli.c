@@ -16,13 +16,17 @@
 #include "util/xalloc.h"
 
 void cli_usage(FILE *to) {
-    fputs("usage: briefing render REPORT.json [-t TEMPLATE] [-o OUT.pdf] [--dump-lines FILE.jsonl]\n"
+    fputs("usage: briefing import FILE... [-o OUT.json | -O OUTDIR] [--explain]\n"
+          "       briefing render REPORT [-t TEMPLATE] [-o OUT.pdf] [--dump-lines FILE.jsonl]\n"
           "                       [--set NAME=VALUE]...\n"
-          "       briefing compare REPORT.json... [-t TEMPLATE] [-o OUT.pdf] [--sort LABEL_OR_KEY]\n"
+          "       briefing compare REPORT... [-t TEMPLATE] [-o OUT.pdf] [--sort LABEL_OR_KEY]\n"
           "       briefing batch INPUT... -o OUTDIR [-t TEMPLATE] [-j N] [--quiet]\n"
-          "       briefing check REPORT.json...\n"
+          "       briefing check REPORT...\n"
           "       briefing --help | --version\n"
           "\n"
+          "  import   turn raw reports (.txt in UTF-8/GB18030/UTF-16, saved web pages,\n"
+          "           Word .docx) into report JSON (docs/import.md); every other command\n"
+          "           also takes raw reports directly\n"
           "  render   typeset one report into a PDF briefing (default output: <id>.pdf\n"
           "           in the current folder; default template: templates/briefing.json)\n"
           "  compare  one document comparing reports: a row per region, a column per shared\n"
@@ -38,11 +42,44 @@ void cli_usage(FILE *to) {
           "  --dump-lines FILE     write every laid-out line as JSON lines\n"
           "  --set NAME=VALUE      a template variable, e.g. --set issue=12\n"
           "  --sort LABEL_OR_KEY   compare: the indicator rows are sorted by (largest first)\n"
+          "  --from FMT            read inputs as txt, html, docx or json (default: by content)\n"
+          "  --encoding ENC        decode text as ENC (default: UTF-8, UTF-16 by BOM, GB18030)\n"
+          "  --meta KEY=VALUE      set what import cannot find, e.g. --meta region.parent=湖南省\n"
           "\n"
           "Exit status: 0 success, 1 rendering or writing failed, 2 invalid input or usage.\n"
           "Environment: BRIEFING_DATA_DIR (folder holding templates/ and fonts/),\n"
           "SOURCE_DATE_EPOCH (document date for reports without one).\n",
           to);
+}
+
+int cli_import_option(int argc, char **argv, int *i, import_opts *o, const char **meta) {
+    const char *a = argv[*i];
+    bool has_next = *i + 1 < argc;
+    if (!strcmp(a, "--from") || !strcmp(a, "--encoding") || !strcmp(a, "--meta")) {
+        if (!has_next) {
+            fprintf(stderr, "briefing: %s needs a value\n", a);
+            return -1;
+        }
+        const char *v = argv[++*i];
+        if (!strcmp(a, "--from")) {
+            if (!import_format_parse(v, &o->from)) {
+                fprintf(stderr, "briefing: --from %s: expected txt, html, docx or json\n", v);
+                return -1;
+            }
+        } else if (!strcmp(a, "--encoding")) {
+            o->encoding = v;
+        } else {
+            const char *why;
+            if (!import_meta_valid(v, &why)) {
+                fprintf(stderr, "briefing: --meta %s: %s\n", v, why);
+                return -1;
+            }
+            meta[o->n_meta++] = v;
+            o->meta = meta;
+        }
+        return 1;
+    }
+    return 0;
 }
 
 static bool is_dir(const char *p) {

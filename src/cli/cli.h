@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "font/font.h"
+#include "import/import.h"
 #include "layout/layout.h"
 #include "tmpl/tmpl.h"
 #include "util/diag.h"
@@ -38,6 +39,13 @@ void cli_json_string(FILE *f, const char *s, size_t len);
 /* "NAME=VALUE" with a non-empty NAME (the argument of --set). */
 bool cli_is_assignment(const char *s);
 
+/* The import options every command that reads reports takes: --from FMT,
+ * --encoding ENC, --meta KEY=VALUE. Returns 1 when argv[*i] was one (and
+ * advances *i past its value), 0 when it is not, -1 after printing why it
+ * is wrong. meta has room for argc entries. */
+int cli_import_option(int argc, char **argv, int *i, import_opts *o, const char **meta);
+
+int cmd_import(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_batch(int argc, char **argv);

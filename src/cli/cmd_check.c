@@ -19,17 +19,32 @@ int cmd_check(int argc, char **argv) {
         return EXIT_INPUT;
     }
     int status = EXIT_OK;
+    const char **meta = xcalloc((size_t)argc + 1, sizeof(char *));
+    import_opts io = {0};
+    const char **files = xcalloc((size_t)argc + 1, sizeof(char *));
+    int n_files = 0;
     for (int i = 0; i < argc; i++) {
+        int imp = cli_import_option(argc, argv, &i, &io, meta);
+        if (imp < 0) {
+            free(meta);
+            free(files);
+            return EXIT_INPUT;
+        }
+        if (!imp) files[n_files++] = argv[i];
+    }
+    for (int i = 0; i < n_files; i++) {
         diag_list *d = diag_list_new();
-        report *r = report_load(argv[i], d);
+        report *r = import_load(NULL, files[i], &io, d);
         diag_print(d, stderr);
         if (!r) status = EXIT_INPUT;
         else
-            printf("%s: ok (%zu sections, %zu indicators)\n", argv[i], r->n_sections,
+            printf("%s: ok (%zu sections, %zu indicators)\n", files[i], r->n_sections,
                    r->n_indicators);
         report_free(r);
         diag_list_free(d);
     }
+    free(meta);
+    free(files);
     return status;
 }
 

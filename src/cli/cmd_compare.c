@@ -26,10 +26,20 @@ int cmd_compare(int argc, char **argv) {
     const char *out = NULL, *tpath = NULL, *fpath = NULL, *dump = NULL, *sort = NULL;
     const char **ins = xcalloc((size_t)argc + 1, sizeof(char *));
     const char **vars = xcalloc((size_t)argc + 1, sizeof(char *));
+    const char **meta = xcalloc((size_t)argc + 1, sizeof(char *));
+    import_opts io = {0};
     size_t n_in = 0, n_vars = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool has_next = i + 1 < argc;
+        int imp = cli_import_option(argc, argv, &i, &io, meta);
+        if (imp < 0) {
+            free(ins);
+            free(vars);
+            free(meta);
+            return EXIT_INPUT;
+        }
+        if (imp) continue;
         if ((!strcmp(a, "-t") || !strcmp(a, "--template")) && has_next) tpath = argv[++i];
         else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) out = argv[++i];
         else if (!strcmp(a, "--fonts") && has_next) fpath = argv[++i];
@@ -41,6 +51,7 @@ int cmd_compare(int argc, char **argv) {
             cli_usage(stderr);
             free(ins);
             free(vars);
+            free(meta);
             return EXIT_INPUT;
         } else {
             ins[n_in++] = a;
@@ -50,8 +61,10 @@ int cmd_compare(int argc, char **argv) {
         cli_usage(stderr);
         free(ins);
         free(vars);
+        free(meta);
         return EXIT_INPUT;
     }
+    importer *im = importer_new();
     diag_list *d = diag_list_new();
     int status = EXIT_OK;
     report **rs = xcalloc(n_in, sizeof(report *));
@@ -61,7 +74,7 @@ int cmd_compare(int argc, char **argv) {
     cli_prefault_heap(ins, n_in);
     /* Every report is read, so that all their problems are listed at once. */
     for (size_t i = 0; i < n_in; i++)
-        if (!(rs[i] = report_load(ins[i], d))) status = EXIT_INPUT;
+        if (!(rs[i] = import_load(im, ins[i], &io, d))) status = EXIT_INPUT;
     if (status != EXIT_OK) goto done;
     if (sort && !sort_known(rs, n_in, sort)) {
         diag_add(d, DIAG_ERROR, NULL, NULL,
@@ -95,7 +108,9 @@ done:
     tmpl_free(t);
     font_lib_free(fonts);
     diag_list_free(d);
+    importer_free(im);
     free(ins);
     free(vars);
+    free(meta);
     return status;
 }

@@ -1,4 +1,5 @@
-/* briefing render REPORT [-t TEMPLATE] [-o OUT.pdf]: one report into one PDF. */
+/* briefing render REPORT [-t TEMPLATE] [-o OUT.pdf]: one report (JSON or a raw
+ * document, through import) into one PDF. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <limits.h>
@@ -18,10 +19,19 @@
 int cmd_render(int argc, char **argv) {
     const char *in = NULL, *out = NULL, *tpath = NULL, *fpath = NULL, *dump = NULL;
     const char **vars = xcalloc((size_t)argc + 1, sizeof(char *));
+    const char **meta = xcalloc((size_t)argc + 1, sizeof(char *));
+    import_opts io = {0};
     size_t n_vars = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool has_next = i + 1 < argc;
+        int imp = cli_import_option(argc, argv, &i, &io, meta);
+        if (imp < 0) {
+            free(vars);
+            free(meta);
+            return EXIT_INPUT;
+        }
+        if (imp) continue;
         if ((!strcmp(a, "-t") || !strcmp(a, "--template")) && has_next) tpath = argv[++i];
         else if (!strcmp(a, "--set") && has_next && cli_is_assignment(argv[i + 1])) vars[n_vars++] = argv[++i];
         else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) out = argv[++i];
@@ -31,17 +41,20 @@ int cmd_render(int argc, char **argv) {
             fprintf(stderr, "briefing: unknown or incomplete option \"%s\"\n", a);
             cli_usage(stderr);
             free(vars);
+            free(meta);
             return EXIT_INPUT;
         } else if (!in) in = a;
         else {
             fprintf(stderr, "briefing: render takes one report (got \"%s\" too)\n", a);
             free(vars);
+            free(meta);
             return EXIT_INPUT;
         }
     }
     if (!in) {
         cli_usage(stderr);
         free(vars);
+        free(meta);
         return EXIT_INPUT;
     }
     diag_list *d = diag_list_new();
@@ -51,7 +64,7 @@ int cmd_render(int argc, char **argv) {
     char *outpath = NULL;
     render_result res = {0};
     cli_prefault_heap(&in, 1);
-    report *r = report_load(in, d);
+    report *r = import_load(NULL, in, &io, d);
     if (!r) {
         status = EXIT_INPUT;
         goto done;
@@ -81,6 +94,7 @@ done:
     font_lib_free(fonts);
     diag_list_free(d);
     free(vars);
+    free(meta);
     return status;
 }
 

@@ -16,6 +16,7 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+    {"import", cmd_import},
     {"render", cmd_render},
     {"check", cmd_check},
     {"batch", cmd_batch},

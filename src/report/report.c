@@ -627,9 +627,9 @@ static void parse_region(ctx *c, const cJSON *v, report *r) {
     path_pop(c, mark);
 }
 
-enum { I_LABEL, I_VALUE, I_UNIT, I_CATEGORY, I_QUOTE, I_KEY, I_N };
-static const char *const indicator_fields[I_N] = {"label", "value",  "unit",
-                                                  "category", "quote", "key"};
+enum { I_LABEL, I_VALUE, I_UNIT, I_CATEGORY, I_QUOTE, I_KEY, I_RANK, I_N };
+static const char *const indicator_fields[I_N] = {"label", "value", "unit", "category",
+                                                  "quote", "key",   "rank"};
 
 static void parse_indicator(ctx *c, const cJSON *v, report_indicator *ind) {
     const cJSON *f[I_N];
@@ -651,6 +651,16 @@ static void parse_indicator(ctx *c, const cJSON *v, report_indicator *ind) {
     ind->category = optional_text(c, f[I_CATEGORY], "category");
     ind->quote = optional_text(c, f[I_QUOTE], "quote");
     ind->key = optional_text(c, f[I_KEY], "key");
+    if (f[I_RANK]) {
+        size_t mark = path_key(c, "rank");
+        double rv = cJSON_IsNumber(f[I_RANK]) ? f[I_RANK]->valuedouble : 0;
+        if (!cJSON_IsNumber(f[I_RANK]) || rv != floor(rv) || rv < 1 || rv > 1e9)
+            say(c, DIAG_ERROR, "expected a whole number from 1 (most important), got %s",
+                cJSON_IsNumber(f[I_RANK]) ? "another number" : json_type_name(f[I_RANK]));
+        else
+            ind->rank = (unsigned)rv;
+        path_pop(c, mark);
+    }
 }
 
 static void parse_indicators(ctx *c, const cJSON *v, report *r) {

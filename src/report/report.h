@@ -17,6 +17,7 @@ typedef struct report_indicator {
     char *category; /* optional */
     char *quote;    /* optional */
     char *key;      /* optional: stable key for cross-report matching */
+    unsigned rank;  /* optional: 1 = most important (import sets it); 0 absent */
 } report_indicator;
 
 typedef struct report_section {

@@ -1,0 +1,372 @@
+/* Indicators, found in the text: a number followed by a unit a reader
+ * counts in (件 个 人 次 项 场 起 户 家 …, 元 万元 亿元, %), with the thing
+ * counted as its label, the clause as its quote and the nearest heading as
+ * its category. Dates, years, document and article numbers, ordinals,
+ * phone numbers and list counters are never indicators: none of them is a
+ * number followed by a unit, and the few that could look like one (第3次,
+ * 《…30条》) are excluded by what surrounds them. Each indicator is checked
+ * before it is kept: its value, as the JSON will print it, is in its quote
+ * and its quote is in its paragraph. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/utf8.h"
+#include "../util/xalloc.h"
+#include "import_internal.h"
+
+#define LABEL_MAX_CHARS 12
+#define QUOTE_MAX_CHARS 60
+/* More than this many would make the indicator table longer than the
+ * report; the best ones by rank are kept. */
+#define MAX_INDICATORS 40
+
+/* Longest first: 万人次 before 万人 before 万. */
+static const char *const units[] = {
+    "个百分点", "万人次", "亿元", "万元", "千元", "万人", "万户", "万件", "万份", "万次", "万册",
+    "万株", "万亩", "人次", "件次", "百分点", "元", "%", "％", "件", "个", "人", "次",
+    "项", "场", "起", "户", "家", "所", "名", "份", "条", "篇", "批", "宗", "类", "期", "册",
+    "部", "处", "座", "台", "辆", "支", "间", "亩", "公里",
+};
+
+/* What may stand between the number and its unit: 300余件, 40多个. */
+static size_t skip_approx(const char *s) {
+    if (!strncmp(s, "余", 3) || !strncmp(s, "多", 3)) return 3;
+    return 0;
+}
+
+static const char *unit_at(const char *s) {
+    for (size_t k = 0; k < sizeof units / sizeof *units; k++)
+        if (!strncmp(s, units[k], strlen(units[k]))) return units[k];
+    return NULL;
+}
+
+/* What follows a unit that makes it no unit: 3个月 (a duration), 2次会议
+ * is fine; 5条意见 fine; but 30条 inside a 《title》 is excluded apart. */
+static bool bad_after(const char *unit, const char *after) {
+    if (!strcmp(unit, "个") && (!strncmp(after, "月", 3) || !strncmp(after, "工作日", 9) ||
+                                !strncmp(after, "小时", 6)))
+        return true;
+    if (!strcmp(unit, "期") || !strcmp(unit, "批") || !strcmp(unit, "类"))
+        return false;
+    return false;
+}
+
+typedef struct cand {
+    char *label, *unit, *quote, *category;
+    double value;
+    double score;
+    size_t order;
+} cand;
+
+typedef struct cands {
+    cand *v;
+    size_t n, cap;
+} cands;
+
+static bool is_clause_end(uint32_t cp) {
+    switch (cp) {
+    case 0x3002: case 0xFF0C: case 0xFF1B: case 0xFF1A: case 0x3001: case 0xFF01: case 0xFF1F:
+    case ',': case ';': case ':': case '!': case '?': case 0x201C: case 0x201D: case 0xFF08:
+    case 0xFF09: case '(': case ')': case 0x300A: case 0x300B:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_major_end(uint32_t cp) {
+    return cp == 0x3002 || cp == 0xFF1B || cp == ';' || cp == 0xFF01 || cp == 0xFF1F;
+}
+
+/* Words a label does not start or end with: they say how, not what. */
+static const char *const lead_fillers[] = {
+    "今年以来", "全年共", "年内共", "累计共", "共计", "累计", "全年", "年内", "其中", "先后",
+    "全县", "全市", "全区", "全镇", "全乡", "全旗", "全州", "我县", "我市", "我区", "我镇",
+    "我乡", "本年度", "共有", "共", "已", "均", "并", "还", "又", "另", "总计", "合计", "同时",
+    "截至目前", "目前", "现有", "已有", "完成", "实现", "达到",
+};
+static const char *const tail_fillers[] = {"达到", "共计", "累计", "合计", "分别为", "分别", "为",
+                                           "达", "共", "计", "约", "近", "超过", "逾", "有",
+                                           "了", "是", "占", "的", "至", "到", "总数", "数量",
+                                           "总量", "共有", "余"};
+
+static void strip_fillers(const char **s, size_t *len) {
+    for (bool again = true; again;) {
+        again = false;
+        for (size_t k = 0; k < sizeof lead_fillers / sizeof *lead_fillers; k++) {
+            size_t n = strlen(lead_fillers[k]);
+            if (*len > n && !strncmp(*s, lead_fillers[k], n)) {
+                *s += n, *len -= n, again = true;
+            }
+        }
+        for (size_t k = 0; k < sizeof tail_fillers / sizeof *tail_fillers; k++) {
+            size_t n = strlen(tail_fillers[k]);
+            if (*len > n && !strncmp(*s + *len - n, tail_fillers[k], n)) {
+                *len -= n, again = true;
+            }
+        }
+    }
+}
+
+/* The last max characters of s[0..len). */
+static size_t tail_chars(const char *s, size_t len, size_t max) {
+    size_t n = utf8_count(s, len);
+    size_t i = 0;
+    while (n > max && i < len) {
+        imp_cp_at(s, len, i, &i);
+        n--;
+    }
+    return i;
+}
+
+static size_t han_run(const char *s, size_t len, size_t max_chars) {
+    size_t i = 0, n = 0;
+    while (i < len && n < max_chars) {
+        size_t nx;
+        uint32_t cp = imp_cp_at(s, len, i, &nx);
+        if (!imp_is_han(cp)) break;
+        /* 可 / 的 / 均 … end a noun phrase */
+        if (n > 0 && (!strncmp(s + i, "可", 3) || !strncmp(s + i, "的", 3) ||
+                      !strncmp(s + i, "均", 3) || !strncmp(s + i, "和", 3) ||
+                      !strncmp(s + i, "及", 3) || !strncmp(s + i, "与", 3) ||
+                      !strncmp(s + i, "已", 3) || !strncmp(s + i, "被", 3) ||
+                      !strncmp(s + i, "进行", 6) || !strncmp(s + i, "实现", 6) ||
+                      !strncmp(s + i, "开展", 6)))
+            break;
+        i = nx, n++;
+    }
+    return i;
+}
+
+static char *num_text(double v) {
+    /* as cJSON prints numbers: integers plainly, else the shortest %g that
+     * reads back the same */
+    char b[64];
+    if (fabs(v - (double)(long long)v) < 1e-9 && fabs(v) < 1e15) {
+        snprintf(b, sizeof b, "%lld", (long long)v);
+    } else {
+        snprintf(b, sizeof b, "%1.15g", v);
+        if (strtod(b, NULL) != v) snprintf(b, sizeof b, "%1.17g", v);
+    }
+    return xstrdup(b);
+}
+
+/* Candidates in one paragraph. */
+static void scan(const char *p, size_t len, const char *category, bool lead, cands *out,
+                 size_t *order) {
+    int in_title = 0; /* inside 《…》 */
+    size_t clause = 0;
+    for (size_t i = 0; i < len;) {
+        size_t nx;
+        uint32_t cp = imp_cp_at(p, len, i, &nx);
+        if (cp == 0x300A) in_title++;
+        if (cp == 0x300B && in_title) in_title--;
+        if (is_clause_end(cp)) {
+            clause = nx;
+            i = nx;
+            continue;
+        }
+        if (!(cp >= '0' && cp <= '9')) {
+            i = nx;
+            continue;
+        }
+        /* a number: digits, one decimal point */
+        size_t a = i, b = i;
+        bool dot = false;
+        while (b < len && ((p[b] >= '0' && p[b] <= '9') || (p[b] == '.' && !dot && b + 1 < len &&
+                                                            p[b + 1] >= '0' && p[b + 1] <= '9'))) {
+            if (p[b] == '.') dot = true;
+            b++;
+        }
+        i = b;
+        size_t digits = b - a - (dot ? 1 : 0);
+        /* before: 第3, 〔2021〕, a digit, a letter, a dash (phone numbers) */
+        uint32_t before = 0;
+        if (a > 0) {
+            size_t k = a - 1;
+            while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80) k--;
+            before = imp_cp_at(p, len, k, NULL);
+        }
+        if (in_title || before == 0x7B2C || before == 0x3014 || before == '[' ||
+            before == 0xFF3B || before == '-' || before == '.' || before == ',' ||
+            (before < 0x80 && ((before | 0x20) >= 'a' && (before | 0x20) <= 'z')) ||
+            digits >= 7 || digits == 0)
+            continue;
+        size_t u = b + skip_approx(p + b);
+        const char *unit = unit_at(p + u);
+        if (!unit) continue;
+        size_t after = u + strlen(unit);
+        if (bad_after(unit, p + after)) continue;
+        /* a year with 年 never reaches here (年 is no unit); a year before
+         * 余件 would be strange but 2021件 is a real count */
+        double value = strtod(p + a, NULL);
+        if (!isfinite(value)) continue;
+
+        /* label: the clause before the number, else the noun after the unit */
+        const char *lb = p + clause;
+        size_t llen = a - clause;
+        strip_fillers(&lb, &llen);
+        size_t han_before = 0;
+        for (size_t k = 0; k < llen;)
+            if (imp_is_han(imp_cp_at(lb, llen, k, &k))) han_before++;
+        size_t an = han_run(p + after, len - after, 8);
+        buf label;
+        buf_init(&label);
+        if (han_before >= 2 && han_before * 2 >= utf8_count(lb, llen)) {
+            size_t cut = tail_chars(lb, llen, LABEL_MAX_CHARS);
+            buf_append(&label, lb + cut, llen - cut);
+        } else if (an >= 3) {
+            if (han_before == 1) buf_append(&label, lb, llen);
+            buf_append(&label, p + after, an);
+        } else {
+            buf_free(&label);
+            continue;
+        }
+        /* the label must name something: not only digits and marks */
+        size_t lh = 0;
+        for (size_t k = 0; k < label.len;)
+            if (imp_is_han(imp_cp_at(label.data, label.len, k, &k))) lh++;
+        if (lh < 2 || utf8_count(label.data, label.len) > LABEL_MAX_CHARS) {
+            buf_free(&label);
+            continue;
+        }
+        /* quote: from the clause's start to the end of the clause holding
+         * the unit (and the noun after it), at most QUOTE_MAX_CHARS */
+        size_t qa = clause, qb = after + an;
+        while (qb < len) {
+            size_t n2;
+            uint32_t c2 = imp_cp_at(p, len, qb, &n2);
+            if (is_clause_end(c2) || utf8_count(p + qa, qb - qa) >= QUOTE_MAX_CHARS) break;
+            qb = n2;
+        }
+        while (utf8_count(p + qa, qb - qa) > QUOTE_MAX_CHARS && qa < a)
+            imp_cp_at(p, len, qa, &qa);
+        char *quote = xstrndup(p + qa, qb - qa);
+        char *vt = num_text(value);
+        bool literal = strstr(quote, vt) != NULL;
+        free(vt);
+        if (!literal) {
+            free(quote);
+            buf_free(&label);
+            continue;
+        }
+        double score = 1.0;
+        if (!strcmp(unit, "%") || !strcmp(unit, "％") || strstr(label.data, "率")) score += 3;
+        if (!strcmp(unit, "万元") || !strcmp(unit, "亿元") || !strcmp(unit, "元")) score += 2;
+        if (lead) score += 2;
+        if (value >= 10) score += 0.5;
+        if (value >= 100) score += 0.5;
+        if (skip_approx(p + b)) score -= 0.5; /* 约数 */
+        xgrow(&out->v, &out->cap, out->n + 1, sizeof *out->v);
+        out->v[out->n++] = (cand){buf_steal(&label, NULL), xstrdup(unit), quote,
+                                  category ? xstrdup(category) : NULL, value, score, (*order)++};
+        (void)is_major_end;
+    }
+}
+
+/* The heading's words without its number, up to its first comma. */
+static char *short_category(const char *title) {
+    size_t len = strlen(title), i = 0;
+    /* skip the numbering: everything up to the first Han character that
+     * follows 、 ） ) . or the start */
+    for (size_t k = 0; k < len && k < 24;) {
+        size_t nx;
+        uint32_t cp = imp_cp_at(title, len, k, &nx);
+        if (cp == 0x3001 || cp == 0xFF09 || cp == ')' || cp == '.' || cp == 0xFF0E ||
+            cp == 0x5206 /* 分 of 部分 */ || cp == 0x7AE0 /* 章 */) {
+            i = nx;
+            break;
+        }
+        k = nx;
+    }
+    size_t e = i;
+    while (e < len) {
+        size_t nx;
+        uint32_t cp = imp_cp_at(title, len, e, &nx);
+        if (is_clause_end(cp)) break;
+        e = nx;
+    }
+    if (e == i) return NULL;
+    size_t n = 0, k = i;
+    while (k < e && n < LABEL_MAX_CHARS) {
+        imp_cp_at(title, len, k, &k);
+        n++;
+    }
+    return xstrndup(title + i, k - i);
+}
+
+static void scan_sections(const cJSON *secs, const char *category, int depth, cands *out,
+                          size_t *order) {
+    const cJSON *sec;
+    cJSON_ArrayForEach(sec, secs) {
+        const cJSON *t = cJSON_GetObjectItem(sec, "title");
+        char *cat = NULL;
+        if (depth <= 1 && cJSON_IsString(t)) cat = short_category(t->valuestring);
+        const char *use = cat ? cat : category;
+        const cJSON *para;
+        cJSON_ArrayForEach(para, cJSON_GetObjectItem(sec, "paragraphs"))
+            if (cJSON_IsString(para))
+                scan(para->valuestring, strlen(para->valuestring), use, false, out, order);
+        scan_sections(cJSON_GetObjectItem(sec, "sections"), use, depth + 1, out, order);
+        free(cat);
+    }
+}
+
+static int by_score(const void *a, const void *b) {
+    const cand *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int by_order(const void *a, const void *b) {
+    const cand *x = a, *y = b;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+void imp_indicators(const imp_ctx *c, cJSON *doc) {
+    (void)c;
+    cands cs = {0};
+    size_t order = 0;
+    const cJSON *para;
+    cJSON_ArrayForEach(para, cJSON_GetObjectItem(doc, "summary"))
+        if (cJSON_IsString(para))
+            scan(para->valuestring, strlen(para->valuestring), "概况", true, &cs, &order);
+    scan_sections(cJSON_GetObjectItem(doc, "sections"), NULL, 0, &cs, &order);
+    /* one indicator per figure and label */
+    for (size_t i = 0; i < cs.n; i++)
+        for (size_t j = i + 1; j < cs.n; j++)
+            if (cs.v[j].label && cs.v[i].label && cs.v[i].value == cs.v[j].value &&
+                !strcmp(cs.v[i].unit, cs.v[j].unit) && !strcmp(cs.v[i].label, cs.v[j].label)) {
+                free(cs.v[j].label);
+                cs.v[j].label = NULL;
+            }
+    size_t w = 0;
+    for (size_t i = 0; i < cs.n; i++) {
+        if (cs.v[i].label) cs.v[w++] = cs.v[i];
+        else free(cs.v[i].unit), free(cs.v[i].quote), free(cs.v[i].category);
+    }
+    cs.n = w;
+    if (cs.n) qsort(cs.v, cs.n, sizeof *cs.v, by_score);
+    /* rank by importance; keep the best, in the order of the text */
+    for (size_t i = 0; i < cs.n; i++) cs.v[i].score = (double)(i + 1);
+    size_t keep = cs.n < MAX_INDICATORS ? cs.n : MAX_INDICATORS;
+    for (size_t i = keep; i < cs.n; i++)
+        free(cs.v[i].label), free(cs.v[i].unit), free(cs.v[i].quote), free(cs.v[i].category);
+    if (keep) qsort(cs.v, keep, sizeof *cs.v, by_order);
+    cJSON *arr = cJSON_GetObjectItem(doc, "indicators");
+    for (size_t i = 0; i < keep; i++) {
+        cand *k = &cs.v[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "label", k->label);
+        cJSON_AddNumberToObject(o, "value", k->value);
+        cJSON_AddStringToObject(o, "unit", !strcmp(k->unit, "％") ? "%" : k->unit);
+        if (k->category) cJSON_AddStringToObject(o, "category", k->category);
+        cJSON_AddStringToObject(o, "quote", k->quote);
+        cJSON_AddNumberToObject(o, "rank", k->score);
+        cJSON_AddItemToArray(arr, o);
+        free(k->label), free(k->unit), free(k->quote), free(k->category);
+    }
+    free(cs.v);
+}

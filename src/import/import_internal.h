@@ -1,0 +1,81 @@
+/* Shared between the import modules: the document as a list of paragraphs,
+ * which every reader (text, HTML, .docx) produces and import_struct.c turns
+ * into a report. */
+#ifndef BRIEFING_IMPORT_INTERNAL_H
+#define BRIEFING_IMPORT_INTERNAL_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "import.h"
+
+/* Caps that keep hostile documents bounded (docs/import.md). */
+#define IMPORT_MAX_UNPACKED (256u * 1024u * 1024u) /* bytes inflated from a .docx */
+#define IMPORT_MAX_PARAS 1000000u
+
+typedef enum {
+    HINT_NONE = 0,
+    HINT_TITLE,   /* the markup says this is the document's title */
+    HINT_HEADING, /* a heading, at level hint_level (1 = top) */
+    HINT_ROW,     /* a table row (cells separated by U+3000) */
+} imp_hint;
+
+typedef struct imp_para {
+    char *text; /* UTF-8, trimmed, never empty */
+    size_t len;
+    imp_hint hint;
+    int hint_level;
+} imp_para;
+
+typedef struct imp_doc {
+    imp_para *paras;
+    size_t n, cap;
+    char *meta_title; /* from <title>/<meta> or docProps (may be NULL) */
+    char *meta_date;  /* ISO date from <meta name="PubDate"> and the like */
+    bool truncated;   /* more than IMPORT_MAX_PARAS paragraphs: refused */
+} imp_doc;
+
+typedef struct imp_ctx {
+    const char *source;
+    diag_list *d;
+    buf *explain; /* may be NULL */
+    const import_opts *opts; /* may be NULL */
+} imp_ctx;
+
+/* The value --meta gives key, or NULL. */
+const char *imp_meta(const imp_ctx *c, const char *key);
+
+void imp_doc_free(imp_doc *doc);
+/* Adds text[0..len) as one paragraph after trimming white space (ASCII,
+ * U+00A0, U+3000, U+2002–U+200B, BOM); empty text adds nothing. */
+void imp_doc_add(imp_doc *doc, const char *text, size_t len, imp_hint hint, int level);
+/* Adds every line of text as a paragraph. */
+void imp_doc_add_lines(imp_doc *doc, const char *text, size_t len);
+void imp_explain(const imp_ctx *c, const char *what, const char *text, size_t len);
+
+/* import_text.c: bytes in some encoding → UTF-8 (NUL-terminated, CR LF and
+ * CR made LF). declared: a charset the document names (HTML), or NULL. */
+char *imp_decode(const imp_ctx *c, const char *data, size_t len, const char *forced,
+                 const char *declared, size_t *out_len);
+
+/* import_html.c / import_docx.c: a parsed document, or false with an error. */
+bool imp_read_html(const imp_ctx *c, const char *data, size_t len, const char *forced_encoding,
+                   imp_doc *doc);
+bool imp_read_docx(const imp_ctx *c, const char *data, size_t len, imp_doc *doc);
+
+/* import_struct.c: the report JSON tree of a document. slug turns a region
+ * name into ASCII words ("衡山县" → "heng shan xian"), into out. */
+typedef void (*imp_slug_fn)(void *arg, const char *name, buf *out);
+cJSON *imp_structure(const imp_ctx *c, const imp_doc *doc, imp_slug_fn slug, void *slug_arg);
+
+/* import_ind.c: the indicators of a finished report tree, appended to its
+ * "indicators" array; every value is in its quote and every quote in the
+ * text, checked. */
+void imp_indicators(const imp_ctx *c, cJSON *doc);
+
+/* Helpers on UTF-8 text. */
+uint32_t imp_cp_at(const char *s, size_t len, size_t i, size_t *next);
+bool imp_is_han(uint32_t cp);
+bool imp_is_space(uint32_t cp);
+
+#endif
