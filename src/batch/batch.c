@@ -86,6 +86,7 @@ struct batch {
     const tmpl *t;
     const font_lib *fonts;
     batch_opts o;
+    importer *im; /* raw reports are imported by the reading thread */
     char *out_dir;
     char *manifest_path, *manifest_tmp;
     FILE *manifest;
@@ -234,6 +235,7 @@ batch *batch_new(const tmpl *t, const font_lib *fonts, const batch_opts *opts, d
     if (b->o.jobs == 0) b->o.jobs = batch_default_jobs();
     if (b->o.jobs > MAX_JOBS) b->o.jobs = MAX_JOBS;
     b->out_dir = xstrdup(opts->out_dir);
+    b->im = importer_new();
     b->d = d;
     atomic_init(&b->cancel, false);
     b->manifest_path = out_path(b, "manifest.jsonl");
@@ -289,6 +291,7 @@ void batch_free(batch *b) {
         pthread_cond_destroy(&b->rendered);
     }
     ids_free(&b->ids);
+    importer_free(b->im);
     buf_free(&b->line);
     free(b->manifest_tmp);
     free(b->manifest_path);
@@ -326,13 +329,31 @@ static void prepare(batch *b, slot *s, batch_item *item) {
         diag_add(s->d, DIAG_ERROR, s->source, NULL, "%s", item->error);
         return;
     }
-    report *r = report_parse(item->data, item->len, s->source, s->d);
+    bool raw = false;
+    report *r = import_parse(b->im, item->data, item->len, s->source, b->o.import, &raw, s->d);
     if (!r) {
-        s->id = id_of_invalid(item->data, item->len);
+        s->id = raw ? NULL : id_of_invalid(item->data, item->len);
         return;
     }
-    s->id = xstrdup(r->id);
     char *name = batch_file_name(r->id);
+    /* An id import made up (region and year) that another report of the
+     * batch has: -2, -3 … in input order, so that two reports about one
+     * region and year both get written. Ids written by hand stay errors. */
+    for (int k = 2; raw && ids_find(&b->ids, name) && k < 1000; k++) {
+        char *id = xasprintf("%.90s-%d", r->id, k);
+        free(name);
+        name = batch_file_name(id);
+        if (!ids_find(&b->ids, name)) {
+            diag_add(s->d, DIAG_WARNING, s->source, "$.id",
+                     "id \"%s\" is taken by another report of the batch; written as \"%s\"",
+                     r->id, id);
+            free(r->id);
+            r->id = id;
+            break;
+        }
+        free(id);
+    }
+    s->id = xstrdup(r->id);
     if (strlen(name) != strlen(r->id) + 4 || strncmp(name, r->id, strlen(r->id)) != 0)
         diag_add(s->d, DIAG_WARNING, s->source, "$.id", "id \"%s\" is written as %s", r->id,
                  name);

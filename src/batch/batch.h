@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "../font/font.h"
+#include "../import/import.h"
 #include "../tmpl/tmpl.h"
 #include "../util/diag.h"
 
@@ -39,6 +40,7 @@ typedef struct batch_opts {
     bool quiet;    /* neither warnings nor the summary on log; errors still */
     FILE *log;     /* per-report messages, progress, summary; NULL: none */
     int stdin_fd;  /* read for the input "-" (0 for standard input) */
+    const import_opts *import; /* how raw reports are read (NULL: detected) */
 } batch_opts;
 
 typedef struct batch_stats {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../import/import.h"
 #include "../util/buf.h"
 #include "../util/file.h"
 #include "../util/xalloc.h"
@@ -50,8 +51,10 @@ bool batch_input_is_ndjson_name(const char *path) {
 
 static bool is_json_name(const char *name) {
     size_t n = strlen(name);
-    /* hidden files are editor droppings (.#x.json), not reports */
-    return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".json") == 0;
+    /* hidden files are editor droppings (.#x.json), not reports; raw
+     * reports (.txt, .html, .docx) are imported on the way */
+    return name[0] != '.' &&
+           ((n > 5 && strcmp(name + n - 5, ".json") == 0) || import_is_raw_name(name));
 }
 
 static bool is_dir(const char *path) {
@@ -312,7 +315,7 @@ bool batch_input_next(batch_input *in, batch_item *item, const atomic_bool *canc
             }
             if (n == 0) {
                 free(names);
-                set_error(item, xstrdup(arg), xstrdup("the folder holds no *.json report"));
+                set_error(item, xstrdup(arg), xstrdup("the folder holds no report (*.json, *.txt, *.html, *.docx)"));
                 return true;
             }
             in->dir = xstrdup(arg);

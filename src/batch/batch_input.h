@@ -2,9 +2,10 @@
  * streams, read one report at a time so that a batch of any size needs the
  * memory of one report (plus the sorted names of one folder).
  *
- *   FILE.json            one report
- *   DIR                  every *.json file directly in DIR, in byte order of
- *                        the names (not locale order: the same on every machine)
+ *   FILE                 one report: JSON, or a raw document (import.h)
+ *   DIR                  every report file directly in DIR (*.json, and raw
+ *                        *.txt, *.html, *.docx), in byte order of the names
+ *                        (not locale order: the same on every machine)
  *   FILE.ndjson, .jsonl  one report per line; blank lines are skipped
  *   -                    NDJSON on standard input
  *

@@ -23,15 +23,17 @@ enum { EXIT_INTERRUPTED = 130 };
 static void batch_usage(FILE *to) {
     fputs("usage: briefing batch INPUT... -o OUTDIR [-t TEMPLATE] [-j N] [--quiet]\n"
           "\n"
-          "  INPUT               a report (.json), a folder of them (every *.json in it, in\n"
-          "                      name order), an NDJSON file (.ndjson/.jsonl: one report per\n"
-          "                      line), or - for NDJSON on standard input\n"
+          "  INPUT               a report (.json, or raw .txt/.html/.docx, imported on the\n"
+          "                      way), a folder of them (in name order), an NDJSON file\n"
+          "                      (.ndjson/.jsonl: one report per line), or - for NDJSON\n"
+          "                      on standard input\n"
           "  -o, --output DIR    where OUTDIR/<id>.pdf and OUTDIR/manifest.jsonl go (created\n"
           "                      when missing)\n"
           "  -t, --template FILE template JSON (default: templates/briefing.json)\n"
           "  -j, --jobs N        render threads (default: one per online core)\n"
           "  --fonts FILE        font manifest (default: fonts/fonts.json)\n"
           "  -q, --quiet         no progress, warnings or summary; errors only\n"
+          "  --from, --encoding, --meta   how raw reports are read (briefing import --help)\n"
           "\n"
           "A report that fails is reported and the others are still written.\n"
           "Exit status: 0 every report written, 1 some report failed or the output could\n"
@@ -74,10 +76,19 @@ int cmd_batch(int argc, char **argv) {
     unsigned jobs = 0;
     bool quiet = false;
     const char **inputs = xcalloc((size_t)argc + 1, sizeof *inputs);
+    const char **meta = xcalloc((size_t)argc + 1, sizeof *meta);
+    import_opts io = {0};
     size_t n_inputs = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool has_next = i + 1 < argc;
+        int imp = cli_import_option(argc, argv, &i, &io, meta);
+        if (imp < 0) {
+            free(inputs);
+            free(meta);
+            return EXIT_INPUT;
+        }
+        if (imp) continue;
         if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) outdir = argv[++i];
         else if ((!strcmp(a, "-t") || !strcmp(a, "--template")) && has_next) tpath = argv[++i];
         else if (!strcmp(a, "--fonts") && has_next) fpath = argv[++i];
@@ -85,17 +96,20 @@ int cmd_batch(int argc, char **argv) {
             if (!parse_jobs(argv[++i], &jobs)) {
                 fprintf(stderr, "briefing: -j takes a number from 1 to 256 (got \"%s\")\n", argv[i]);
                 free(inputs);
+                free(meta);
                 return EXIT_INPUT;
             }
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = true;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             batch_usage(stdout);
             free(inputs);
+            free(meta);
             return EXIT_OK;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "briefing: unknown or incomplete option \"%s\"\n", a);
             batch_usage(stderr);
             free(inputs);
+            free(meta);
             return EXIT_INPUT;
         } else inputs[n_inputs++] = a;
     }
@@ -103,6 +117,7 @@ int cmd_batch(int argc, char **argv) {
         fprintf(stderr, "briefing: batch needs at least one input and -o OUTDIR\n");
         batch_usage(stderr);
         free(inputs);
+        free(meta);
         return EXIT_INPUT;
     }
 
@@ -127,6 +142,7 @@ int cmd_batch(int argc, char **argv) {
     pthread_sigmask(SIG_BLOCK, &w.set, &old);
 
     batch_opts o = {.out_dir = outdir,
+                    .import = &io,
                     .jobs = jobs,
                     .fallback_epoch = cli_source_date_epoch(),
                     .progress = !quiet && isatty(STDERR_FILENO),
@@ -159,5 +175,6 @@ done:
     font_lib_free(fonts);
     diag_list_free(d);
     free(inputs);
+    free(meta);
     return status;
 }

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ubrk.h>
+#include <unicode/ustring.h>
+
 #include "../util/utf8.h"
 #include "../util/xalloc.h"
 #include "import_internal.h"
@@ -20,14 +23,14 @@
 #define QUOTE_MAX_CHARS 60
 /* More than this many would make the indicator table longer than the
  * report; the best ones by rank are kept. */
-#define MAX_INDICATORS 40
+#define MAX_INDICATORS 60
 
 /* Longest first: 万人次 before 万人 before 万. */
 static const char *const units[] = {
-    "个百分点", "万人次", "亿元", "万元", "千元", "万人", "万户", "万件", "万份", "万次", "万册",
+    "个百分点", "万人次", "场次", "亿元", "万元", "千元", "万人", "万户", "万件", "万份", "万次", "万册",
     "万株", "万亩", "人次", "件次", "百分点", "元", "%", "％", "件", "个", "人", "次",
     "项", "场", "起", "户", "家", "所", "名", "份", "条", "篇", "批", "宗", "类", "期", "册",
-    "部", "处", "座", "台", "辆", "支", "间", "亩", "公里",
+    "部", "处", "座", "台", "辆", "支", "间", "亩", "公里", "小时", "张", "天", "套", "本",
 };
 
 /* What may stand between the number and its unit: 300余件, 40多个. */
@@ -85,43 +88,74 @@ static const char *const lead_fillers[] = {
     "今年以来", "全年共", "年内共", "累计共", "共计", "累计", "全年", "年内", "其中", "先后",
     "全县", "全市", "全区", "全镇", "全乡", "全旗", "全州", "我县", "我市", "我区", "我镇",
     "我乡", "本年度", "共有", "共", "已", "均", "并", "还", "又", "另", "总计", "合计", "同时",
-    "截至目前", "目前", "现有", "已有", "完成", "实现", "达到",
+    "截至目前", "目前", "现有", "已有", "完成", "实现", "达到", "确保", "力争", "保持", "推动",
+    "与", "和", "对", "向", "为",
 };
-static const char *const tail_fillers[] = {"达到", "共计", "累计", "合计", "分别为", "分别", "为",
+static const char *const tail_fillers[] = {"不少于", "不低于", "不超过", "每年", "每月", "每季度",
+                                           "以上", "达到", "共计", "累计", "合计", "分别为", "分别", "为",
                                            "达", "共", "计", "约", "近", "超过", "逾", "有",
                                            "了", "是", "占", "的", "至", "到", "总数", "数量",
-                                           "总量", "共有", "余"};
+                                           "总量", "共有", "余", "只有", "仅有", "只", "仅",
+                                           "基本维持在", "维持在", "保持在", "稳定在"};
 
 static void strip_fillers(const char **s, size_t *len) {
     for (bool again = true; again;) {
         again = false;
         for (size_t k = 0; k < sizeof lead_fillers / sizeof *lead_fillers; k++) {
             size_t n = strlen(lead_fillers[k]);
-            if (*len > n && !strncmp(*s, lead_fillers[k], n)) {
+            if (*len >= n && !strncmp(*s, lead_fillers[k], n)) {
                 *s += n, *len -= n, again = true;
             }
         }
         for (size_t k = 0; k < sizeof tail_fillers / sizeof *tail_fillers; k++) {
             size_t n = strlen(tail_fillers[k]);
-            if (*len > n && !strncmp(*s + *len - n, tail_fillers[k], n)) {
+            if (*len >= n && !strncmp(*s + *len - n, tail_fillers[k], n)) {
                 *len -= n, again = true;
             }
         }
     }
 }
 
-/* The last max characters of s[0..len). */
-static size_t tail_chars(const char *s, size_t len, size_t max) {
+/* Where the last words of s[0..len) that fit in max characters start:
+ * labels are cut between words (ICU's dictionary word break for Chinese),
+ * never inside one; where no boundary fits, between characters. */
+static size_t tail_words(const char *s, size_t len, size_t max) {
     size_t n = utf8_count(s, len);
-    size_t i = 0;
-    while (n > max && i < len) {
-        imp_cp_at(s, len, i, &i);
-        n--;
+    if (n <= max) return 0;
+    UErrorCode e = U_ZERO_ERROR;
+    UChar u[256];
+    int32_t nu = 0;
+    u_strFromUTF8(u, 256, &nu, s, (int32_t)len, &e);
+    size_t cut_chars = n - max; /* at least this many characters go */
+    size_t best = SIZE_MAX;
+    if (U_SUCCESS(e)) {
+        UBreakIterator *bi = ubrk_open(UBRK_WORD, "zh", u, nu, &e);
+        if (U_SUCCESS(e)) {
+            for (int32_t p = ubrk_first(bi); p != UBRK_DONE; p = ubrk_next(bi)) {
+                /* UTF-16 units to code points: the BMP text of labels has
+                 * one unit per character; a surrogate pair counts two, so
+                 * the cut may only err towards a shorter label */
+                if ((size_t)p >= cut_chars) {
+                    best = (size_t)p;
+                    break;
+                }
+            }
+            ubrk_close(bi);
+        }
     }
+    if (best == SIZE_MAX || best >= n) best = cut_chars;
+    size_t i = 0;
+    for (size_t k = 0; k < best && i < len; k++) imp_cp_at(s, len, i, &i);
     return i;
 }
 
 static size_t han_run(const char *s, size_t len, size_t max_chars) {
+    /* 等3个社会风险评估实施方案: the noun after the unit, up to a mark;
+     * 30次以上, 50%左右 have none */
+    static const char *const not_nouns[] = {"以上", "以下", "左右", "之多", "以内", "的", "多",
+                                            "余", "次", "人次", "件次", "上下"};
+    for (size_t k = 0; k < sizeof not_nouns / sizeof *not_nouns; k++)
+        if (!strncmp(s, not_nouns[k], strlen(not_nouns[k]))) return 0;
     size_t i = 0, n = 0;
     while (i < len && n < max_chars) {
         size_t nx;
@@ -207,18 +241,55 @@ static void scan(const char *p, size_t len, const char *category, bool lead, can
         /* label: the clause before the number, else the noun after the unit */
         const char *lb = p + clause;
         size_t llen = a - clause;
+        /* "12个乡镇153个村", "近2年的通过率": what precedes an earlier
+         * number in the clause is not part of this label */
+        for (size_t k = llen; k > 0; k--) {
+            if (lb[k - 1] >= '0' && lb[k - 1] <= '9') {
+                size_t cut = k;
+                const char *u2 = unit_at(lb + cut);
+                if (u2) cut += strlen(u2);
+                static const char *const dates[] = {"年以来", "年来", "年度", "年", "月", "日"};
+                for (size_t dk = 0; !u2 && dk < sizeof dates / sizeof *dates; dk++)
+                    if (!strncmp(lb + cut, dates[dk], strlen(dates[dk]))) {
+                        cut += strlen(dates[dk]);
+                        break;
+                    }
+                llen -= cut;
+                lb += cut;
+                break;
+            }
+        }
+        /* the head noun follows the last 的 */
+        for (size_t k = llen; k >= 3; k--) {
+            if (!strncmp(lb + k - 3, "的", 3) && utf8_count(lb + k, llen - k) >= 2) {
+                lb += k;
+                llen -= k;
+                break;
+            }
+        }
         strip_fillers(&lb, &llen);
         size_t han_before = 0;
         for (size_t k = 0; k < llen;)
             if (imp_is_han(imp_cp_at(lb, llen, k, &k))) han_before++;
-        size_t an = han_run(p + after, len - after, 8);
+        size_t an = han_run(p + after, len - after, LABEL_MAX_CHARS);
+        size_t an_chars = utf8_count(p + after, an);
         buf label;
         buf_init(&label);
-        if (han_before >= 2 && han_before * 2 >= utf8_count(lb, llen)) {
-            size_t cut = tail_chars(lb, llen, LABEL_MAX_CHARS);
+        /* "A、B等3个X": the things counted are X */
+        bool listed = llen >= 3 && !strncmp(lb + llen - 3, "等", 3);
+        if (listed && an_chars >= 2) {
+            buf_append(&label, p + after, an);
+        } else if (an_chars >= 2 && strcmp(unit, "%") && strcmp(unit, "％")) {
+            /* 出动100余次宣传车, 选派5名公职律师: the verb before (its last
+             * word), the noun after */
+            size_t cut = llen ? tail_words(lb, llen, 2) : 0;
+            if (an_chars + utf8_count(lb + cut, llen - cut) <= LABEL_MAX_CHARS)
+                buf_append(&label, lb + cut, llen - cut);
+            buf_append(&label, p + after, an);
+        } else if (han_before >= 2 && han_before * 2 >= utf8_count(lb, llen)) {
+            size_t cut = tail_words(lb, llen, LABEL_MAX_CHARS);
             buf_append(&label, lb + cut, llen - cut);
-        } else if (an >= 3) {
-            if (han_before == 1) buf_append(&label, lb, llen);
+        } else if (an_chars >= 3) {
             buf_append(&label, p + after, an);
         } else {
             buf_free(&label);

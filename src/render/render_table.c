@@ -1,5 +1,6 @@
 /* The indicator table (block "indicators"): which indicators, grouped by
  * category, in the columns $.table.columns names. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,9 +49,20 @@ static size_t group_by_category(const report *r, const bool *shown, str_ref **re
     return ng;
 }
 
+/* Ranked indicators first (1 = most important), then the unranked in
+ * report order. */
+static int by_rank(const void *a, const void *b) {
+    const report_indicator *x = *(report_indicator *const *)a, *y = *(report_indicator *const *)b;
+    unsigned rx = x->rank ? x->rank : UINT32_MAX, ry = y->rank ? y->rank : UINT32_MAX;
+    if (rx != ry) return rx < ry ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
 /* Marks which indicators a table with a limit shows: the preferred ones
- * first, then in report order ("first") or one per category in turn
- * ("spread", so that a short table covers every topic). */
+ * first, then in report order ("first"), by the report's rank ("rank": the
+ * ones import found most important; a report without ranks is spread), or one per category in turn
+ * ("spread", so that a short table covers every topic). Shown rows keep
+ * the report's order. */
 static void choose(rctx *c, const tmpl_block *b, bool *shown) {
     const report *r = c->r;
     size_t n = r->n_indicators, limit = b->limit ? b->limit : n, taken = 0;
@@ -68,6 +80,19 @@ static void choose(rctx *c, const tmpl_block *b, bool *shown) {
     if (b->pick == TMPL_PICK_FIRST) {
         for (size_t i = 0; i < n && taken < limit; i++)
             if (!shown[i]) shown[i] = true, taken++;
+        return;
+    }
+    bool ranked = false;
+    for (size_t i = 0; i < n && !ranked; i++) ranked = r->indicators[i].rank != 0;
+    if (b->pick == TMPL_PICK_RANK && ranked) {
+        const report_indicator **order = xmalloc(n * sizeof *order);
+        for (size_t i = 0; i < n; i++) order[i] = &r->indicators[i];
+        qsort(order, n, sizeof *order, by_rank);
+        for (size_t k = 0; k < n && taken < limit; k++) {
+            size_t i = (size_t)(order[k] - r->indicators);
+            if (!shown[i]) shown[i] = true, taken++;
+        }
+        free(order);
         return;
     }
     /* Round k takes the k-th indicator of every category that has one, in

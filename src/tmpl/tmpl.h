@@ -126,7 +126,7 @@ typedef enum {
 } tmpl_block_type;
 
 /* Which indicators an indicator table shows when it has a limit. */
-typedef enum { TMPL_PICK_FIRST, TMPL_PICK_SPREAD } tmpl_pick;
+typedef enum { TMPL_PICK_FIRST, TMPL_PICK_SPREAD, TMPL_PICK_RANK } tmpl_pick;
 
 /* One block of the document, with the options of its type (the others keep
  * their defaults). Texts may hold {{field}} references (tmpl_expand). */

@@ -210,7 +210,7 @@ static const char *const *block_keys(tmpl_block_type type) {
 }
 
 static void parse_block(pctx *c, const cJSON *o, const char *p, tmpl_block *b, const tmpl *t) {
-    static const char *const picks[] = {"first", "spread", NULL};
+    static const char *const picks[] = {"first", "spread", "rank", NULL};
     tp_check_keys(c, o, p, block_keys(b->type));
     switch (b->type) {
     case TMPL_BLOCK_TITLE:
