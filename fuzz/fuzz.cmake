@@ -39,4 +39,18 @@ add_test(NAME fuzz.ttf
          COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_ttf>
                  ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/ttf.dict
                  ${CMAKE_SOURCE_DIR}/fuzz/ttf-seeds)
+# Raw reports through import, one target per format (docs/import.md).
+foreach(fmt txt html docx)
+  string(TOUPPER ${fmt} FMT)
+  add_executable(fuzz_import_${fmt} ${CMAKE_SOURCE_DIR}/fuzz/fuzz_import.c)
+  target_compile_definitions(fuzz_import_${fmt} PRIVATE FUZZ_IMPORT_FORMAT=IMPORT_${FMT})
+  target_link_libraries(fuzz_import_${fmt} PRIVATE briefing_fuzz_lib)
+  target_link_options(fuzz_import_${fmt} PRIVATE -fsanitize=fuzzer)
+  add_test(NAME fuzz.import_${fmt}
+           COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_import_${fmt}>
+                   ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz/import_${fmt}
+                   ${CMAKE_SOURCE_DIR}/fuzz/import.dict
+                   ${CMAKE_SOURCE_DIR}/fuzz/import-seeds/${fmt})
+  set_tests_properties(fuzz.import_${fmt} PROPERTIES LABELS fuzz TIMEOUT 86400)
+endforeach()
 set_tests_properties(fuzz.report fuzz.template fuzz.text fuzz.ttf PROPERTIES LABELS fuzz TIMEOUT 86400)

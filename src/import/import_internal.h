@@ -51,7 +51,11 @@ void imp_doc_free(imp_doc *doc);
 void imp_doc_add(imp_doc *doc, const char *text, size_t len, imp_hint hint, int level);
 /* Adds every line of text as a paragraph. */
 void imp_doc_add_lines(imp_doc *doc, const char *text, size_t len);
-void imp_explain(const imp_ctx *c, const char *what, const char *text, size_t len);
+/* One line of --explain: "SOURCE: ACTION: WHY: TEXT", where ACTION is
+ * "dropped" (the text is not in the report), "found" (read as a fact: a
+ * date), "joined" or "guessed". */
+void imp_explain(const imp_ctx *c, const char *action, const char *why, const char *text,
+                 size_t len);
 
 /* import_text.c: bytes in some encoding → UTF-8 (NUL-terminated, CR LF and
  * CR made LF). declared: a charset the document names (HTML), or NULL. */

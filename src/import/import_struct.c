@@ -219,17 +219,21 @@ static marker read_marker(const char *s, size_t len) {
 
 /* Where a numbered line's heading ends: the whole line when it is short and
  * has no sentence inside; else up to and including the first 。 or ： when
- * that comes soon enough (a run-in heading). 0: not a heading. */
+ * that comes soon enough (a run-in heading), or up to a space after at
+ * least four characters of heading (text that arrived on one line puts a
+ * space where the heading's line ended). 0: not a heading. */
 static size_t heading_end(const char *s, size_t len) {
-    size_t chars = 0;
+    size_t chars = 0, words = 0;
+    size_t start = read_marker(s, len).len;
     for (size_t i = 0; i < len;) {
         size_t nx;
         uint32_t cp = imp_cp_at(s, len, i, &nx);
         chars++;
         if (chars > HEADING_MAX_CHARS) return 0;
-        if (cp == 0x3002 || cp == 0xFF1A || cp == ':' || cp == 0xFF01 || cp == 0xFF1F) {
-            /* "：" right before a quote or the end is part of the heading */
-            return nx;
+        if (cp == 0x3002 || cp == 0xFF1A || cp == ':' || cp == 0xFF01 || cp == 0xFF1F) return nx;
+        if (i >= start) {
+            if ((cp == ' ' || cp == 0x3000) && words >= 4) return i;
+            if (cp != ' ' && cp != 0x3000) words++;
         }
         i = nx;
     }
@@ -390,7 +394,7 @@ typedef struct st {
 } st;
 
 static void drop(st *s, size_t i, const char *why) {
-    imp_explain(s->c, why, s->ls.v[i].text, s->ls.v[i].len);
+    imp_explain(s->c, "dropped", why, s->ls.v[i].text, s->ls.v[i].len);
     lines_remove(&s->ls, i);
 }
 
@@ -473,57 +477,104 @@ static void remove_running_heads(st *s) {
 
 /* ---- one long line, hard-wrapped lines --------------------------------- */
 
-/* Splits lines that hold a whole document at the heading markers that
- * follow a sentence end, at the date of a closing signature, and a title
- * glued to the text after it. */
+/* Where a long line's pieces start: before each heading marker that
+ * follows a sentence end (or a colon, or a space), and before a closing
+ * signature (an issuer and a date after the last 。). */
+static size_t long_line_cuts(const char *t, size_t len, size_t *cuts, size_t max) {
+    size_t n = 0, last_stop = 0;
+    uint32_t prev = 0;
+    for (size_t k = 0; k < len && n < max;) {
+        size_t nx;
+        uint32_t cp = imp_cp_at(t, len, k, &nx);
+        bool after_stop = is_sentence_punct(prev) || prev == 0xFF1A || prev == ':' ||
+                          prev == ' ' || prev == 0x3000;
+        if (k > 0 && (after_stop || open_paren(cp))) {
+            /* （一） needs no stop before it: a heading without one ends there */
+            marker m = read_marker(t + k, len - k);
+            if (m.kind != MK_NONE && (after_stop || m.kind == MK_CN_PAREN ||
+                                      m.kind == MK_NUM_PAREN) &&
+                heading_end(t + k, len - k) > 0)
+                cuts[n++] = k;
+        }
+        if (cp == 0x3002) last_stop = nx;
+        prev = cp;
+        k = nx;
+    }
+    /* 某某区人民政府 2023年1月10日 after the last sentence */
+    if (last_stop && last_stop < len && n < max && (!n || cuts[n - 1] < last_stop) &&
+        utf8_count(t + last_stop, len - last_stop) <= SIGNATURE_MAX_CHARS + 16) {
+        char iso[11];
+        const char *tail = t + last_stop;
+        size_t tl = len - last_stop;
+        for (size_t k = 0; k < tl;) {
+            size_t nx;
+            imp_cp_at(tail, tl, k, &nx);
+            if (parse_date(tail + k, tl - k, iso, true)) {
+                cuts[n++] = last_stop;
+                if (k > 0 && n < max) cuts[n++] = last_stop + k;
+                break;
+            }
+            k = nx;
+        }
+    }
+    return n;
+}
+
+static void trim_line(line *x) {
+    size_t a = 0, b = x->len;
+    while (a < b) {
+        size_t nx;
+        if (!imp_is_space(imp_cp_at(x->text, x->len, a, &nx))) break;
+        a = nx;
+    }
+    while (b > a && (x->text[b - 1] == ' ' || x->text[b - 1] == '\t')) b--;
+    /* U+3000 at the end */
+    while (b >= a + 3 && !memcmp(x->text + b - 3, "\xE3\x80\x80", 3)) b -= 3;
+    memmove(x->text, x->text + a, b - a);
+    x->len = b - a;
+    x->text[x->len] = 0;
+}
+
+/* Splits lines that hold a whole document (text delivered on one line) at
+ * their heading markers and before the signature. */
 static void split_long_lines(st *s) {
     for (size_t i = 0; i < s->ls.n; i++) {
         line *l = &s->ls.v[i];
-        if (l->hint != HINT_NONE || nchars(l->text, l->len) < LONG_LINE_CHARS) continue;
-        const char *t = l->text;
+        size_t chars = nchars(l->text, l->len);
+        if (l->hint != HINT_NONE || chars < 200) continue;
+        size_t cuts[4096];
+        size_t n = long_line_cuts(l->text, l->len, cuts, sizeof cuts / sizeof *cuts);
+        /* A paragraph may list （一）…（二）… inside it; a line holding
+         * top-level headings (一、 二、, 第一部分) is more than a paragraph. */
+        size_t top = 0;
+        for (size_t k = 0; k < n; k++) {
+            marker m = read_marker(l->text + cuts[k], l->len - cuts[k]);
+            if (m.kind == MK_CN || m.kind == MK_PART) top++;
+        }
+        if (!n || (chars < LONG_LINE_CHARS && top < 2)) continue;
+        char *t = l->text;
         size_t len = l->len;
-        size_t cut = 0;
-        uint32_t prev = 0;
-        for (size_t k = 0; k < len;) {
-            size_t nx;
-            uint32_t cp = imp_cp_at(t, len, k, &nx);
-            if (k > 0 && (is_sentence_punct(prev) || prev == 0xFF1A || prev == ':' ||
-                          prev == ' ' || prev == 0x3000)) {
-                marker m = read_marker(t + k, len - k);
-                if (m.kind != MK_NONE && heading_end(t + k, len - k) > 0) {
-                    cut = k;
-                    break;
-                }
-            }
-            prev = cp;
-            k = nx;
+        xgrow(&s->ls.v, &s->ls.cap, s->ls.n + n, sizeof *s->ls.v);
+        l = &s->ls.v[i];
+        memmove(s->ls.v + i + 1 + n, s->ls.v + i + 1, (s->ls.n - i - 1) * sizeof *s->ls.v);
+        s->ls.n += n;
+        for (size_t k = 0; k <= n; k++) {
+            size_t a = k ? cuts[k - 1] : 0, b = k < n ? cuts[k] : len;
+            s->ls.v[i + k] = (line){xstrndup(t + a, b - a), b - a, HINT_NONE, 0};
+            trim_line(&s->ls.v[i + k]);
         }
-        if (!cut) continue;
-        char *head = xstrndup(t, cut), *rest = xstrndup(t + cut, len - cut);
-        size_t rlen = len - cut;
-        free(l->text);
-        l->text = head;
-        l->len = cut;
-        xgrow(&s->ls.v, &s->ls.cap, s->ls.n + 1, sizeof *s->ls.v);
-        memmove(s->ls.v + i + 2, s->ls.v + i + 1, (s->ls.n - i - 1) * sizeof *s->ls.v);
-        s->ls.v[i + 1] = (line){rest, rlen, HINT_NONE, 0};
-        s->ls.n++;
-        /* trim a space left at the cut */
-        for (int k = 0; k < 2; k++) {
-            line *x = &s->ls.v[i + k];
-            while (x->len && (x->text[x->len - 1] == ' ')) x->text[--x->len] = 0;
-            size_t a = 0;
-            while (a < x->len) {
-                size_t nx;
-                if (!imp_is_space(imp_cp_at(x->text, x->len, a, &nx))) break;
-                a = nx;
-            }
-            if (a) {
-                memmove(x->text, x->text + a, x->len - a + 1);
-                x->len -= a;
+        imp_explain(s->c, "joined", "one long line, split at its headings", t, 0);
+        free(t);
+        /* empty pieces (a cut right after another) go */
+        for (size_t k = i; k <= i + n && k < s->ls.n;) {
+            if (!s->ls.v[k].len) {
+                lines_remove(&s->ls, k);
+                n--;
+            } else {
+                k++;
             }
         }
-        /* the rest is looked at again on the next turn */
+        i += n;
     }
 }
 
@@ -546,7 +597,10 @@ static void join_broken_lines(st *s) {
                     !(i < 6 && title_like(a->text, a->len)) &&
                     !is_final(last_cp(a->text, a->len)) && nchars(a->text, a->len) >= 20 &&
                     count_han(a->text, a->len) * 2 > nchars(a->text, a->len) &&
-                    !numbered(b) && !numbered(a) && chrome_reason(b->text, b->len) == NULL;
+                    !numbered(b) && chrome_reason(b->text, b->len) == NULL &&
+                    /* a heading on its own line is finished; a run-in
+                     * heading's text may be broken like any paragraph */
+                    !(numbered(a) && heading_end(a->text, a->len) == a->len);
         if (join) {
             char iso[11];
             if (parse_date(b->text, b->len, iso, true)) join = false;
@@ -555,7 +609,7 @@ static void join_broken_lines(st *s) {
             i++;
             continue;
         }
-        imp_explain(s->c, "line joined with the next (broken inside a sentence)", a->text,
+        imp_explain(s->c, "joined", "broken inside a sentence, joined with the next line", a->text,
                     a->len);
         a->text = xrealloc(a->text, a->len + b->len + 1);
         memcpy(a->text + a->len, b->text, b->len + 1);
@@ -569,7 +623,8 @@ static void join_broken_lines(st *s) {
 static bool title_like(const char *t, size_t len) {
     size_t n = nchars(t, len);
     if (n < 6 || n > TITLE_MAX_CHARS) return false;
-    if (has(t, "。")) return false;
+    /* titles have no sentence in them, nor a comma */
+    if (has(t, "。") || has(t, "，") || has(t, ",")) return false;
     return has(t, "报告") || has(t, "总结") || has(t, "情况") || has(t, "法治政府") ||
            has(t, "工作要点") || has(t, "年度报告");
 }
@@ -626,6 +681,7 @@ static void find_title(st *s, const imp_doc *doc) {
             xgrow(&ls->v, &ls->cap, ls->n + 1, sizeof *ls->v);
             memmove(ls->v + i + 2, ls->v + i + 1, (ls->n - i - 1) * sizeof *ls->v);
             ls->v[i + 1] = (line){rest, rlen, HINT_NONE, 0};
+            trim_line(&ls->v[i + 1]);
             ls->n++;
             at = i;
         } else {
@@ -642,7 +698,7 @@ static void find_title(st *s, const imp_doc *doc) {
             if (!cut) cut = strstr(t, "|");
             if (cut) *cut = 0;
             s->title = t;
-            imp_explain(s->c, "title taken from the page's <title>", t, strlen(t));
+            imp_explain(s->c, "guessed", "title taken from the page's <title>", t, strlen(t));
         }
         return;
     }
@@ -672,7 +728,7 @@ static void find_title(st *s, const imp_doc *doc) {
         line *n = &ls->v[at];
         if (nchars(n->text, n->len) <= 20 && parse_date(n->text, n->len, iso, true)) {
             memcpy(s->sig_date, iso, 11);
-            imp_explain(s->c, "date under the title", n->text, n->len);
+            imp_explain(s->c, "found", "date under the title", n->text, n->len);
             lines_remove(ls, at);
         }
     }
@@ -700,17 +756,13 @@ static void find_signature(st *s) {
         if (nchars(l->text, l->len) > SIGNATURE_MAX_CHARS + 16) continue;
         if (parse_date(l->text, l->len, iso, true)) {
             memcpy(s->sig_date, iso, 11);
-            char *date_text = xstrndup(l->text, l->len);
-            size_t dlen = l->len;
+            imp_explain(s->c, "found", "date of the signature", l->text, l->len);
             lines_remove(ls, i);
-            (void)date_text;
             /* the issuer above the date */
             if (i > 0 && i == ls->n && signature_like(ls->v[i - 1].text, ls->v[i - 1].len)) {
                 s->issuer = xstrndup(ls->v[i - 1].text, ls->v[i - 1].len);
                 lines_remove(ls, i - 1);
             }
-            free(date_text);
-            (void)dlen;
             return;
         }
         /* "某县司法局 2022年2月21日" on one line */
@@ -724,6 +776,7 @@ static void find_signature(st *s) {
         }
         if (sp && signature_like(l->text, (size_t)(sp - l->text))) {
             memcpy(s->sig_date, iso, 11);
+            imp_explain(s->c, "found", "date of the signature", sp, l->len - (size_t)(sp - l->text));
             s->issuer = xstrndup(l->text, (size_t)(sp - l->text));
             lines_remove(ls, i);
             return;

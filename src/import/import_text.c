@@ -73,19 +73,16 @@ void imp_doc_add_lines(imp_doc *doc, const char *text, size_t len) {
     }
 }
 
-void imp_explain(const imp_ctx *c, const char *what, const char *text, size_t len) {
+void imp_explain(const imp_ctx *c, const char *action, const char *why, const char *text,
+                 size_t len) {
     if (!c->explain) return;
-    buf_printf(c->explain, "%s: %s: ", c->source, what);
-    /* One line per entry: long text is cut at a character boundary. */
-    size_t n = 0, i = 0;
-    while (i < len && n < 60) {
-        size_t nx;
-        uint32_t cp = imp_cp_at(text, len, i, &nx);
-        if (cp == '\n') buf_puts(c->explain, "\\n");
-        else buf_append(c->explain, text + i, nx - i);
-        i = nx, n++;
+    buf_printf(c->explain, "%s: %s: %s: ", c->source, action, why);
+    /* one line per entry, the text whole (tests account for every
+     * character with it) */
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') buf_puts(c->explain, "\\n");
+        else buf_putc(c->explain, text[i]);
     }
-    if (i < len) buf_puts(c->explain, "…");
     buf_putc(c->explain, '\n');
 }
 
