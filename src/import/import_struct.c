@@ -221,7 +221,8 @@ static marker read_marker(const char *s, size_t len) {
  * has no sentence inside; else up to and including the first 。 or ： when
  * that comes soon enough (a run-in heading), or up to a space after at
  * least four characters of heading (text that arrived on one line puts a
- * space where the heading's line ended). 0: not a heading. */
+ * space where the heading's line ended, and no space before the 一是 that
+ * starts the text). 0: not a heading. */
 static size_t heading_end(const char *s, size_t len) {
     size_t chars = 0, words = 0;
     size_t start = read_marker(s, len).len;
@@ -233,6 +234,14 @@ static size_t heading_end(const char *s, size_t len) {
         if (cp == 0x3002 || cp == 0xFF1A || cp == ':' || cp == 0xFF01 || cp == 0xFF1F) return nx;
         if (i >= start) {
             if ((cp == ' ' || cp == 0x3000) && words >= 4) return i;
+            /* "（一）优化机构职能一是…": the enumeration of the text starts */
+            if (words >= 4 && !strncmp(s + i, "一是", 6)) return i;
+            /* …思想1.深入学习: a deeper heading glued to this one */
+            if (words >= 4 && i > start) {
+                marker_kind k = read_marker(s + i, len - i).kind;
+                if (k == MK_NUM || k == MK_CN_PAREN || k == MK_NUM_PAREN || k == MK_CIRCLED)
+                    return i;
+            }
             if (cp != ' ' && cp != 0x3000) words++;
         }
         i = nx;
@@ -488,11 +497,12 @@ static size_t long_line_cuts(const char *t, size_t len, size_t *cuts, size_t max
         uint32_t cp = imp_cp_at(t, len, k, &nx);
         bool after_stop = is_sentence_punct(prev) || prev == 0xFF1A || prev == ':' ||
                           prev == ' ' || prev == 0x3000;
-        if (k > 0 && (after_stop || open_paren(cp))) {
-            /* （一） needs no stop before it: a heading without one ends there */
+        if (k > 0 && (after_stop || open_paren(cp) || (imp_is_han(prev) && is_digit_cp(cp)))) {
+            /* （一） and 1. need no stop before them: a heading without one
+             * ends there */
             marker m = read_marker(t + k, len - k);
             if (m.kind != MK_NONE && (after_stop || m.kind == MK_CN_PAREN ||
-                                      m.kind == MK_NUM_PAREN) &&
+                                      m.kind == MK_NUM_PAREN || m.kind == MK_NUM) &&
                 heading_end(t + k, len - k) > 0)
                 cuts[n++] = k;
         }
