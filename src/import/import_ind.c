@@ -23,7 +23,7 @@
 #define QUOTE_MAX_CHARS 60
 /* More than this many would make the indicator table longer than the
  * report; the best ones by rank are kept. */
-#define MAX_INDICATORS 60
+#define MAX_INDICATORS 30
 
 /* Longest first: 万人次 before 万人 before 万. */
 static const char *const units[] = {

@@ -94,8 +94,9 @@ static void test_inputs(void) {
     char *dir = xasprintf("%s/in", scratch);
     mkdir(dir, 0777);
     char *p;
-    const char *names[] = {"b.json", "a.json", "c.txt", ".#a.json", "B.json"};
-    for (size_t i = 0; i < 5; i++) {
+    /* c.txt is a raw report (imported on the way), d.pdf is not a report */
+    const char *names[] = {"b.json", "a.json", "c.txt", ".#a.json", "B.json", "d.pdf"};
+    for (size_t i = 0; i < 6; i++) {
         p = xasprintf("%s/%s", dir, names[i]);
         write_text(p, "{}");
         free(p);
@@ -112,12 +113,14 @@ static void test_inputs(void) {
     const char *args[] = {dir, nd, missing, empty};
     size_t count = 0;
     CHECK(batch_input_count(args, 4, &count));
-    CHECK(count == 3 + 3 + 1 + 1);
+    CHECK(count == 4 + 3 + 1 + 1);
     batch_input *in = batch_input_new(args, 4, -1, 1000);
     batch_item it;
-    const char *want_src[] = {"/in/B.json", "/in/a.json", "/in/b.json", "/x.ndjson:1",
-                              "/x.ndjson:4", "/x.ndjson:5", "/missing.json", "/empty"};
-    const char *want_data[] = {"{}", "{}", "{}", "{\"a\":1}", "{\"b\":2}", "{\"c\":3}", NULL, NULL};
+    const char *want_src[] = {"/in/B.json",  "/in/a.json",  "/in/b.json",    "/in/c.txt",
+                              "/x.ndjson:1", "/x.ndjson:4", "/x.ndjson:5",   "/missing.json",
+                              "/empty"};
+    const char *want_data[] = {"{}", "{}", "{}", "{}", "{\"a\":1}", "{\"b\":2}", "{\"c\":3}",
+                               NULL, NULL};
     size_t n = 0;
     while (batch_input_next(in, &it, NULL)) {
         if (n < 8) {
@@ -134,7 +137,7 @@ static void test_inputs(void) {
         n++;
         batch_item_clear(&it);
     }
-    CHECK(n == 8);
+    CHECK(n == 9);
     batch_input_free(in);
 
     /* a pipe, a line over the limit, no newline at the end */
