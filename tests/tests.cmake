@@ -50,6 +50,21 @@ add_test(NAME typography.cases
                  ${CMAKE_SOURCE_DIR}/templates/briefing.json ${CMAKE_BINARY_DIR}/typography-out
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 
+# Import (src/import/): one rule a line (tests/import/cases.tsv); the corpus of
+# real reports with hand-checked heading trees (tests/import/corpus/); input/
+# is what `briefing import` makes of the seeds (tests/import/seeds/).
+find_package(Python3 COMPONENTS Interpreter REQUIRED)
+add_test(NAME import.cases
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/import/run_cases.py $<TARGET_FILE:briefing>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+add_test(NAME import.corpus
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/import/check_corpus.py $<TARGET_FILE:briefing>
+                 ${CMAKE_SOURCE_DIR}/tests/import/corpus ${CMAKE_SOURCE_DIR}/tests/import/seeds
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+add_test(NAME import.seeds
+         COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/import_seeds.sh --check $<TARGET_FILE:briefing>
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
 # The command line's contract (tests/cli/cli_test.sh).
 add_test(NAME cli.contract COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/cli_test.sh $<TARGET_FILE:briefing>
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

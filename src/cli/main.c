@@ -52,8 +52,12 @@ int main(int argc, char **argv) {
         printf("briefing %s\n", BRIEFING_VERSION);
         return EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (!strcmp(cmd, commands[i].name)) return commands[i].run(argc - 2, argv + 2);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strcmp(cmd, commands[i].name)) continue;
+        int status = commands[i].run(argc - 2, argv + 2);
+        import_process_cleanup();
+        return status;
+    }
     fprintf(stderr, "briefing: unknown command \"%s\"\n", cmd);
     cli_usage(stderr);
     return EXIT_INPUT;

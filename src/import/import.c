@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <libxml/parser.h>
+#include <unicode/uclean.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
@@ -18,6 +20,11 @@ struct importer {
     UTransliterator *han_latin; /* opened on first use, under mu */
     bool failed;
 };
+
+void import_process_cleanup(void) {
+    xmlCleanupParser();
+    u_cleanup();
+}
 
 importer *importer_new(void) {
     importer *im = xcalloc(1, sizeof *im);
@@ -292,8 +299,8 @@ static bool read_document(const imp_ctx *c, import_format f, const char *data, s
     return true;
 }
 
-char *import_to_json(importer *im, const char *data, size_t len, const char *source,
-                     const import_opts *opts, size_t *out_len, diag_list *d) {
+static char *to_json(importer *im, const char *data, size_t len, const char *source,
+                     const import_opts *opts, bool pretty, size_t *out_len, diag_list *d) {
     const char *refused = NULL;
     import_format f = opts && opts->from ? opts->from : import_sniff(data, len, source, &refused);
     if (refused) {
@@ -326,7 +333,7 @@ char *import_to_json(importer *im, const char *data, size_t len, const char *sou
     if (sa.own) utrans_close(sa.own);
     if (!root) goto done;
     imp_indicators(&c, root);
-    out = cJSON_Print(root);
+    out = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
     if (out) {
         size_t n = strlen(out);
@@ -340,6 +347,11 @@ done:
     return out;
 }
 
+char *import_to_json(importer *im, const char *data, size_t len, const char *source,
+                     const import_opts *opts, size_t *out_len, diag_list *d) {
+    return to_json(im, data, len, source, opts, true, out_len, d);
+}
+
 report *import_parse(importer *im, const char *data, size_t len, const char *source,
                      const import_opts *opts, bool *was_raw, diag_list *d) {
     const char *refused = NULL;
@@ -347,8 +359,15 @@ report *import_parse(importer *im, const char *data, size_t len, const char *sou
     if (was_raw) *was_raw = f != IMPORT_JSON && !refused;
     if (f == IMPORT_JSON && !refused) return report_parse(data, len, source, d);
     size_t n = 0;
-    char *json = import_to_json(im, data, len, source, opts, &n, d);
+    /* compact: the report's text, not its layout, counts against the limit */
+    char *json = to_json(im, data, len, source, opts, false, &n, d);
     if (!json) return NULL;
+    if (n > REPORT_MAX_BYTES) {
+        diag_add(d, DIAG_ERROR, source, NULL,
+                 "the imported report is larger than the limit of %u bytes", REPORT_MAX_BYTES);
+        free(json);
+        return NULL;
+    }
     report *r = report_parse(json, n, source, d);
     free(json);
     return r;

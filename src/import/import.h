@@ -76,6 +76,11 @@ char *import_to_json(importer *im, const char *data, size_t len, const char *sou
 report *import_parse(importer *im, const char *data, size_t len, const char *source,
                      const import_opts *opts, bool *was_raw, diag_list *d);
 
+/* Frees the caches ICU and libxml2 keep for the whole process (the
+ * transliterator registry, the parser's dictionaries), for leak checkers.
+ * Only at exit, when no thread uses import any more. */
+void import_process_cleanup(void);
+
 /* Reads the file (up to REPORT_MAX_BYTES) and imports it. */
 report *import_load(importer *im, const char *path, const import_opts *opts, diag_list *d);
 

@@ -301,13 +301,26 @@ bool imp_read_html(const imp_ctx *c, const char *data, size_t len, const char *f
     }
     /* No network, no entity loading; errors in the markup are the rule on
      * these sites, so the parser recovers from them silently. */
-    htmlDocPtr h = htmlReadMemory(text, (int)n, NULL, "UTF-8",
-                                  HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                      HTML_PARSE_NONET | HTML_PARSE_NOBLANKS |
-                                      HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+    htmlParserCtxtPtr ctx = htmlNewParserCtxt();
+    htmlDocPtr h = ctx ? htmlCtxtReadMemory(ctx, text, (int)n, NULL, "UTF-8",
+                                            HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                                                HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                                HTML_PARSE_NOBLANKS | HTML_PARSE_IGNORE_ENC |
+                                                HTML_PARSE_COMPACT)
+                       : NULL;
     free(text);
-    if (!h) {
-        diag_add(c->d, DIAG_ERROR, c->source, NULL, "not an HTML page libxml2 can read");
+    /* libxml2 stops at 256 nested elements (its guard against deep
+     * recursion); the text after that point is lost, so say so */
+    bool too_deep = ctx && ctx->lastError.message && strstr(ctx->lastError.message, "depth");
+    if (ctx) htmlFreeParserCtxt(ctx);
+    if (!h || too_deep) {
+        if (too_deep)
+            diag_add(c->d, DIAG_ERROR, c->source, NULL,
+                     "elements nested deeper than libxml2's limit of 256: not a page a site "
+                     "would serve");
+        else
+            diag_add(c->d, DIAG_ERROR, c->source, NULL, "not an HTML page libxml2 can read");
+        if (h) xmlFreeDoc(h);
         return false;
     }
     xmlNode *root = xmlDocGetRootElement(h);

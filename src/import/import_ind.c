@@ -23,7 +23,7 @@
 #define QUOTE_MAX_CHARS 60
 /* More than this many would make the indicator table longer than the
  * report; the best ones by rank are kept. */
-#define MAX_INDICATORS 30
+#define MAX_INDICATORS 50
 
 /* Longest first: 万人次 before 万人 before 万. */
 static const char *const units[] = {
@@ -60,6 +60,7 @@ typedef struct cand {
     char *label, *unit, *quote, *category;
     double value;
     double score;
+    double rank_key; /* rank_spread's sort key */
     size_t order;
 } cand;
 
@@ -323,16 +324,21 @@ static void scan(const char *p, size_t len, const char *category, bool lead, can
             buf_free(&label);
             continue;
         }
-        double score = 1.0;
+        /* importance: rates and money first, then large counts; figures
+         * about problems and plans rank below results; vague labels last */
+        double score = 1.0 + log10(value + 1.0) * 0.8;
         if (!strcmp(unit, "%") || !strcmp(unit, "％") || strstr(label.data, "率")) score += 3;
         if (!strcmp(unit, "万元") || !strcmp(unit, "亿元") || !strcmp(unit, "元")) score += 2;
         if (lead) score += 2;
-        if (value >= 10) score += 0.5;
-        if (value >= 100) score += 0.5;
+        if (category && (strstr(category, "问题") || strstr(category, "不足") ||
+                         strstr(category, "下一步") || strstr(category, "计划") ||
+                         strstr(category, "打算") || strstr(category, "安排")))
+            score -= 2;
+        if (utf8_count(label.data, label.len) < 4) score -= 1;
         if (skip_approx(p + b)) score -= 0.5; /* 约数 */
         xgrow(&out->v, &out->cap, out->n + 1, sizeof *out->v);
         out->v[out->n++] = (cand){buf_steal(&label, NULL), xstrdup(unit), quote,
-                                  category ? xstrdup(category) : NULL, value, score, (*order)++};
+                                  category ? xstrdup(category) : NULL, value, score, 0, (*order)++};
         (void)is_major_end;
     }
 }
@@ -391,6 +397,39 @@ static int by_score(const void *a, const void *b) {
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
+static int by_rank_key(const void *a, const void *b) {
+    const cand *x = a, *y = b;
+    if (x->rank_key != y->rank_key) return x->rank_key < y->rank_key ? -1 : 1;
+    return by_score(a, b);
+}
+
+/* Ranks spread over the report: round k takes the k-th best figure of
+ * every heading (headings in the order of their best figure), so that the
+ * top ten of a report whose first section is full of percentages still
+ * covers its other sections. Sorts cs by rank and stores it in score. */
+static void rank_spread(cands *cs) {
+    if (!cs->n) return;
+    qsort(cs->v, cs->n, sizeof *cs->v, by_score);
+    /* each candidate's place within its heading, and its heading's place */
+    size_t *group_rank = xcalloc(cs->n, sizeof *group_rank);
+    size_t n_groups = 0;
+    const char **groups = xcalloc(cs->n, sizeof *groups);
+    size_t *seen = xcalloc(cs->n, sizeof *seen);
+    for (size_t i = 0; i < cs->n; i++) {
+        const char *cat = cs->v[i].category ? cs->v[i].category : "";
+        size_t g = 0;
+        while (g < n_groups && strcmp(groups[g], cat)) g++;
+        if (g == n_groups) groups[n_groups++] = cat;
+        group_rank[i] = seen[g]++;
+        cs->v[i].rank_key = (double)group_rank[i] * (double)cs->n + (double)g;
+    }
+    qsort(cs->v, cs->n, sizeof *cs->v, by_rank_key);
+    for (size_t i = 0; i < cs->n; i++) cs->v[i].score = (double)(i + 1);
+    free(group_rank);
+    free(groups);
+    free(seen);
+}
+
 static int by_order(const void *a, const void *b) {
     const cand *x = a, *y = b;
     return x->order < y->order ? -1 : x->order > y->order;
@@ -419,9 +458,7 @@ void imp_indicators(const imp_ctx *c, cJSON *doc) {
         else free(cs.v[i].unit), free(cs.v[i].quote), free(cs.v[i].category);
     }
     cs.n = w;
-    if (cs.n) qsort(cs.v, cs.n, sizeof *cs.v, by_score);
-    /* rank by importance; keep the best, in the order of the text */
-    for (size_t i = 0; i < cs.n; i++) cs.v[i].score = (double)(i + 1);
+    rank_spread(&cs);
     size_t keep = cs.n < MAX_INDICATORS ? cs.n : MAX_INDICATORS;
     for (size_t i = keep; i < cs.n; i++)
         free(cs.v[i].label), free(cs.v[i].unit), free(cs.v[i].quote), free(cs.v[i].category);

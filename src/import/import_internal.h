@@ -25,6 +25,7 @@ typedef struct imp_para {
     size_t len;
     imp_hint hint;
     int hint_level;
+    bool gap_before; /* a blank line before it in a text file */
 } imp_para;
 
 typedef struct imp_doc {

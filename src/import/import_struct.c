@@ -25,6 +25,7 @@ typedef struct line {
     size_t len;
     imp_hint hint;
     int hint_level;
+    bool gap_before; /* a blank line before it */
 } line;
 
 typedef struct lines {
@@ -34,7 +35,7 @@ typedef struct lines {
 
 static void lines_push(lines *ls, char *text, size_t len, imp_hint hint, int level) {
     xgrow(&ls->v, &ls->cap, ls->n + 1, sizeof *ls->v);
-    ls->v[ls->n++] = (line){text, len, hint, level};
+    ls->v[ls->n++] = (line){text, len, hint, level, false};
 }
 
 static void lines_free(lines *ls) {
@@ -570,7 +571,7 @@ static void split_long_lines(st *s) {
         s->ls.n += n;
         for (size_t k = 0; k <= n; k++) {
             size_t a = k ? cuts[k - 1] : 0, b = k < n ? cuts[k] : len;
-            s->ls.v[i + k] = (line){xstrndup(t + a, b - a), b - a, HINT_NONE, 0};
+            s->ls.v[i + k] = (line){xstrndup(t + a, b - a), b - a, HINT_NONE, 0, false};
             trim_line(&s->ls.v[i + k]);
         }
         imp_explain(s->c, "joined", "one long line, split at its headings", t, 0);
@@ -590,6 +591,12 @@ static void split_long_lines(st *s) {
 
 static bool title_like(const char *t, size_t len);
 
+/* 一是… 二是…: a new point of an enumerating paragraph starts here. */
+static bool enumeration_start(const line *l) {
+    size_t j;
+    return read_cn_number(l->text, l->len, 0, &j) > 0 && starts(l->text + j, "是");
+}
+
 static bool numbered(const line *l) {
     marker m = read_marker(l->text, l->len);
     return m.kind != MK_NONE && heading_end(l->text, l->len) > 0;
@@ -601,6 +608,12 @@ static bool numbered(const line *l) {
  * heading. Short unfinished lines (under 20 characters) are left alone:
  * they are headings without numbers, titles, signatures. */
 static void join_broken_lines(st *s) {
+    /* A text that ends its paragraphs with blank lines says where they
+     * end: a line before a blank line is a whole paragraph even when it
+     * stops in mid-sentence (text lost on the page). */
+    size_t gaps = 0;
+    for (size_t i = 1; i < s->ls.n; i++) gaps += s->ls.v[i].gap_before;
+    bool gapped = s->ls.n > 4 && gaps * 10 >= (s->ls.n - 1) * 6;
     for (size_t i = 0; i + 1 < s->ls.n;) {
         line *a = &s->ls.v[i], *b = &s->ls.v[i + 1];
         bool join = a->hint == HINT_NONE && b->hint == HINT_NONE &&
@@ -608,6 +621,7 @@ static void join_broken_lines(st *s) {
                     !is_final(last_cp(a->text, a->len)) && nchars(a->text, a->len) >= 20 &&
                     count_han(a->text, a->len) * 2 > nchars(a->text, a->len) &&
                     !numbered(b) && chrome_reason(b->text, b->len) == NULL &&
+                    !(gapped && b->gap_before) && !enumeration_start(b) &&
                     /* a heading on its own line is finished; a run-in
                      * heading's text may be broken like any paragraph */
                     !(numbered(a) && heading_end(a->text, a->len) == a->len);
@@ -690,7 +704,7 @@ static void find_title(st *s, const imp_doc *doc) {
             l->len = e;
             xgrow(&ls->v, &ls->cap, ls->n + 1, sizeof *ls->v);
             memmove(ls->v + i + 2, ls->v + i + 1, (ls->n - i - 1) * sizeof *ls->v);
-            ls->v[i + 1] = (line){rest, rlen, HINT_NONE, 0};
+            ls->v[i + 1] = (line){rest, rlen, HINT_NONE, 0, false};
             trim_line(&ls->v[i + 1]);
             ls->n++;
             at = i;
@@ -752,7 +766,7 @@ static bool signature_like(const char *t, size_t len) {
         if (is_sentence_punct(cp) || cp == 0xFF0C || cp == ',' || cp == 0xFF1A || cp == ':')
             return false;
     }
-    return numbered(&(line){(char *)t, len, HINT_NONE, 0}) == false;
+    return numbered(&(line){(char *)t, len, HINT_NONE, 0, false}) == false;
 }
 
 /* The closing block: the issuer's name and the date, in either order, on
@@ -1105,9 +1119,11 @@ static char *make_id(const region *r, int year, imp_slug_fn slug, void *arg) {
 
 cJSON *imp_structure(const imp_ctx *c, const imp_doc *doc, imp_slug_fn slug, void *slug_arg) {
     st s = {.c = c};
-    for (size_t i = 0; i < doc->n; i++)
+    for (size_t i = 0; i < doc->n; i++) {
         lines_push(&s.ls, xstrndup(doc->paras[i].text, doc->paras[i].len), doc->paras[i].len,
                    doc->paras[i].hint, doc->paras[i].hint_level);
+        s.ls.v[s.ls.n - 1].gap_before = doc->paras[i].gap_before;
+    }
     remove_boilerplate(&s);
     split_long_lines(&s);
     remove_running_heads(&s);

@@ -65,9 +65,17 @@ void imp_doc_add(imp_doc *doc, const char *text, size_t len, imp_hint hint, int 
 
 void imp_doc_add_lines(imp_doc *doc, const char *text, size_t len) {
     size_t start = 0;
+    bool gap = false;
     for (size_t i = 0; i <= len; i++) {
         if (i == len || text[i] == '\n') {
+            size_t before = doc->n;
             imp_doc_add(doc, text + start, i - start, HINT_NONE, 0);
+            if (doc->n > before) {
+                doc->paras[doc->n - 1].gap_before = gap;
+                gap = false;
+            } else if (before) {
+                gap = true;
+            }
             start = i + 1;
         }
     }
@@ -159,6 +167,29 @@ static bool looks_binary(const char *s, size_t len, size_t *at) {
     return ctl > 0 && (ctl * 100 > len || s[first] == 0);
 }
 
+/* UTF-16 text of Chinese and ASCII without a BOM: NUL bytes in one of the
+ * two byte positions. */
+static bool utf16_without_bom(const char *s, size_t len) {
+    size_t nul[2] = {0, 0}, n = len < 4096 ? len : 4096;
+    for (size_t i = 0; i < n; i++)
+        if (!s[i]) nul[i & 1]++;
+    return n >= 8 && (nul[0] * 4 > n / 2 || nul[1] * 4 > n / 2);
+}
+
+/* Well-formed three-byte UTF-8 sequences of Han characters in s[0..n). */
+static size_t han_utf8_before(const char *s, size_t n) {
+    size_t count = 0;
+    for (size_t i = 0; i + 2 < n; i++) {
+        unsigned char a = (unsigned char)s[i], b = (unsigned char)s[i + 1],
+                      c = (unsigned char)s[i + 2];
+        if (a >= 0xE4 && a <= 0xE9 && (b & 0xC0) == 0x80 && (c & 0xC0) == 0x80) {
+            count++;
+            i += 2;
+        }
+    }
+    return count;
+}
+
 static const char *canonical(const char *enc) {
     /* GB2312 and GBK documents are GB18030 documents; decoding them as such
      * also accepts the characters their writers' tools added past GBK. */
@@ -206,9 +237,22 @@ char *imp_decode(const imp_ctx *c, const char *data, size_t len, const char *for
                      "offset %zu",
                      bad8);
             return NULL;
-        } else if (data[bad8] == 0 && looks_binary(data, len, &bad)) {
+        } else if (utf16_without_bom(data, len)) {
             diag_add(c->d, DIAG_ERROR, c->source, NULL,
-                     "binary data (a NUL byte at offset %zu), not a text report", bad8);
+                     "looks like UTF-16 without a byte order mark; name it with --encoding "
+                     "utf-16le (or utf-16be)");
+            return NULL;
+        } else if (looks_binary(data, len, &bad)) {
+            diag_add(c->d, DIAG_ERROR, c->source, NULL,
+                     "binary data (control bytes from offset %zu), not a text report", bad);
+            return NULL;
+        } else if (han_utf8_before(data, bad8) >= 8) {
+            /* GB18030 would decode this too, as nonsense: a file that is
+             * UTF-8 Chinese for a while and then is not is two encodings */
+            diag_add(c->d, DIAG_ERROR, c->source, NULL,
+                     "mixed encodings: UTF-8 Chinese text up to byte offset %zu, then bytes "
+                     "that are not UTF-8; save the file in one encoding",
+                     bad8);
             return NULL;
         } else {
             const char *enc = declared ? canonical(declared) : "gb18030";

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/report.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/utf8.h"
@@ -238,6 +239,26 @@ static char *tdup(const char *base, const char *path) {
     return out;
 }
 
+/* A raw report: a title, a lead, n numbered sections of text. */
+static void raw_report(buf *b, size_t bytes) {
+    buf_puts(b, "某某县2021年法治政府建设情况报告\n2021年，我县依法行政，审核规范性文件28件。\n");
+    for (long k = 1; b->len < bytes; k++) {
+        buf_printf(b, "%ld.加强法治建设第%ld项工作。", k % 90 + 1, k);
+        while (b->len < bytes && b->len % 2000 < 1900) buf_puts(b, "依法行政工作扎实推进，成效明显。");
+        buf_putc(b, '\n');
+    }
+}
+
+/* 10,000 nested elements around the article. */
+static void html_deep(buf *b, int depth) {
+    buf_puts(b, "<!DOCTYPE html><html><body>");
+    for (int i = 0; i < depth; i++) buf_puts(b, "<div>");
+    buf_puts(b, "<p>某某县2021年法治政府建设情况报告</p><p>2021年，我县依法行政，审核规范性文件28件。</p>"
+                "<p>一、工作情况</p><p>扎实推进。</p>");
+    for (int i = 0; i < depth; i++) buf_puts(b, "</div>");
+    buf_puts(b, "</body></html>");
+}
+
 static char *tkeys(const char *base, long n) {
     cJSON *root = load_json(base);
     if (!root) return NULL;
@@ -281,6 +302,12 @@ int main(int argc, char **argv) {
     else if (!strcmp(kind, "tset") && argc == 5) text = tset(argv[3], argv[4]);
     else if (!strcmp(kind, "tkeys") && argc == 5) text = tkeys(argv[3], atol(argv[4]));
     else if (!strcmp(kind, "tdup") && argc == 5) text = tdup(argv[3], argv[4]);
+    else if (!strcmp(kind, "text-oversize")) {
+        raw_report(&b, REPORT_MAX_BYTES + 1u);
+        b.len = REPORT_MAX_BYTES + 1u;
+    }
+    else if (!strcmp(kind, "text-60m")) raw_report(&b, 60u << 20);
+    else if (!strcmp(kind, "html-deep")) html_deep(&b, 10000);
     else if (!strcmp(kind, "template-deep")) {
         for (int i = 0; i < 100000; i++) buf_putc(&b, '[');
         for (int i = 0; i < 100000; i++) buf_putc(&b, ']');

@@ -13,7 +13,8 @@
 # nothing at all on standard error. command is briefing's arguments,
 # separated by single spaces, in which
 #   @FILE         is tests/bad/inputs/FILE, copied into the case's folder
-#   @gen:KIND     is written by gen_bad KIND as KIND.json
+#   @gen:KIND     is written by gen_bad KIND as KIND.json (@gen:KIND.EXT: as
+#                 KIND.EXT, for raw reports)
 #   @tset:P=V|... is templates/briefing.json with P set to V (gen_bad tset),
 #                 written as template.json; likewise @tkeys:N, @tdup:P
 #   +FILE         copies tests/bad/inputs/FILE without passing it on
@@ -68,9 +69,10 @@ materialize() { # word -> the argument to pass, in $arg
   local w=$1
   case "$w" in
     @gen:*)
-      local kind=${w#@gen:}
-      "$gen" "$kind.json" "$kind" || { echo "gen_bad $kind failed" >&2; exit 1; }
-      arg=$kind.json ;;
+      local kind=${w#@gen:} file
+      case "$kind" in *.*) file=$kind; kind=${kind%%.*} ;; *) file=$kind.json ;; esac
+      "$gen" "$file" "$kind" || { echo "gen_bad $kind failed" >&2; exit 1; }
+      arg=$file ;;
     @tset:*)
       local spec=${w#@tset:} base="$root/templates/briefing.json" a
       IFS='|' read -r -a assigns <<<"$spec"
