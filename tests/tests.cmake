@@ -149,6 +149,15 @@ if(BRIEFING_VALGRIND AND NOT BRIEFING_SANITIZE)
                    ${CMAKE_SOURCE_DIR}/input/hengshan-2021.json -o ${CMAKE_BINARY_DIR}/memcheck-hengshan.pdf
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   string(REPLACE ";" " " BRIEFING_MEMCHECK_WORDS "${BRIEFING_MEMCHECK}")
+  # import rule cases of every reader (text, GB18030, UTF-16, web page,
+  # .docx) and the structure passes, under valgrind
+  add_test(NAME memcheck.import.cases
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/import/run_cases.py $<TARGET_FILE:briefing>
+                   basic-run-in one-line gb18030 utf16le html-page docx-heading-styles
+                   hard-wrapped-lines page-numbers-and-running-heads indicator-noun-after
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(memcheck.import.cases PROPERTIES
+                       ENVIRONMENT "IMPORT_WRAPPER=${BRIEFING_MEMCHECK_WORDS}" TIMEOUT 1200)
   foreach(case ${BRIEFING_BAD_SMALL})
     add_test(NAME memcheck.bad.${case}
              COMMAND bash ${CMAKE_SOURCE_DIR}/tests/bad/run_case.sh $<TARGET_FILE:briefing>

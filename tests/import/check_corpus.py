@@ -13,6 +13,9 @@ level and text, white space aside, are right) and the facts that differ,
 then the overall F1 over all headings. It fails when:
   - the overall F1 is below 0.95, or any report's below 0.80;
   - the year or the region is wrong in more than one report in ten;
+  - the indicators import finds in the seeds include fewer than 80 % of the
+    ones picked by hand (tests/import/seeds/indicators/), matched by value
+    and unit;
   - an indicator's value is not in its quote, or its quote is not in the
     report's text and in the source;
   - for text and Word files, a character of the source is neither in the
@@ -183,7 +186,7 @@ def check(bin_, path, facts, want, verbose):
     err = p.stderr.decode("utf-8", "replace")
     problems = []
     if p.returncode != 0:
-        return None, 0, 0, ["import failed (%d): %s" % (p.returncode, err.strip()[:300])], {}
+        return None, 0, 0, ["import failed (%d): %s" % (p.returncode, err.strip()[:300])], {}, None
     r = json.loads(p.stdout)
     got = heads_of(r)
     score, tp = f1(want, got)
@@ -237,7 +240,16 @@ def check(bin_, path, facts, want, verbose):
                     start = b
             problems.append("%d characters of the source lost, e.g. %r" % (
                 len(lost), [x[:30] for x in runs[:3]]))
-    return score, tp, len(got), problems, wrong
+    return score, tp, len(got), problems, wrong, r
+
+
+def hand_coverage(hand_path, r):
+    """(hand-picked indicators, how many import also found)."""
+    hand = json.load(open(hand_path, encoding="utf-8"))
+    got = [(i["value"], i.get("unit") or "") for i in r.get("indicators", [])]
+    hit = sum(1 for h in hand if any(v == h["value"] and u.endswith(h.get("unit") or "")
+                                     for v, u in got))
+    return len(hand), hit
 
 
 def main():
@@ -267,11 +279,18 @@ def main():
     total_want = total_got = total_tp = 0
     failed = 0
     fact_wrong = {"year": 0, "region": 0}
+    hand_total = hand_hit = 0
     for name, path, facts, want in items:
         if path is None:
             failed += 1
             continue
-        score, tp, n_got, problems, wrong = check(bin_, path, facts, want, verbose)
+        score, tp, n_got, problems, wrong, r = check(bin_, path, facts, want, verbose)
+        hand = os.path.join(os.path.dirname(path), "indicators",
+                            os.path.basename(path)[:-4] + ".json")
+        if r is not None and name.startswith("seeds/") and os.path.exists(hand):
+            n_hand, n_hit = hand_coverage(hand, r)
+            hand_total += n_hand
+            hand_hit += n_hit
         if score is None:
             failed += 1
             print("FAIL %-40s %s" % (name, problems[0]))
@@ -295,6 +314,12 @@ def main():
     print("overall heading F1 %.3f (precision %.3f, recall %.3f) over %d reports, %d headings"
           % (overall, p, r, n, total_want))
     print("year wrong in %d, region wrong in %d" % (fact_wrong["year"], fact_wrong["region"]))
+    if hand_total:
+        print("hand-picked indicators of the seeds found by import: %d of %d (%.0f %%)"
+              % (hand_hit, hand_total, 100.0 * hand_hit / hand_total))
+        if hand_hit * 10 < hand_total * 8:
+            print("FAIL fewer than 80 % of the hand-picked indicators")
+            failed += 1
     if n == 0:
         print("no reports")
         failed += 1
