@@ -50,10 +50,12 @@ fuzz: build-asan
 	@cd $(ASAN_BUILD) && $(SANITIZER_ENV) FUZZ_TIME=$(FUZZ_TIME) \
 	  ctest --output-on-failure -j $(JOBS) -L fuzz
 
-# Per-report render times (fonts loaded once), then `briefing batch` on a
+# Import speed (raw reports into report JSON), per-report render times (fonts
+# loaded once), then `briefing batch` on a
 # synthetic national data set (2,850 county reports derived from input/), on one
 # thread and on every core, and fresh `briefing render` processes (docs/batch.md).
 bench: build
+	@./$(BUILD)/bench_import tests/import/seeds/*.txt $(wildcard tests/import/corpus/*.txt tests/import/corpus/*.html tests/import/corpus/*.docx)
 	@./$(BUILD)/bench_render input/*.json
 	@./$(BUILD)/gen_national -o $(BUILD)/national.ndjson input/*.json
 	@./$(BUILD)/bench_batch -b $(BUILD)/briefing -o $(BUILD)/bench-out \

@@ -24,6 +24,9 @@
 /* More than this many would make the indicator table longer than the
  * report; the best ones by rank are kept. */
 #define MAX_INDICATORS 50
+/* Figures looked at in one report: real reports have a few hundred; past
+ * this the rest of a (hostile or machine-made) text is not scanned. */
+#define MAX_CANDIDATES 20000
 
 /* Longest first: 万人次 before 万人 before 万. */
 static const char *const units[] = {
@@ -207,6 +210,7 @@ static void scan(const char *p, size_t len, const char *category, bool lead, can
             i = nx;
             continue;
         }
+        if (out->n >= MAX_CANDIDATES) return;
         /* a number: digits, one decimal point */
         size_t a = i, b = i;
         bool dot = false;
@@ -240,8 +244,16 @@ static void scan(const char *p, size_t len, const char *category, bool lead, can
         if (!isfinite(value)) continue;
 
         /* label: the clause before the number, else the noun after the unit */
-        const char *lb = p + clause;
-        size_t llen = a - clause;
+        /* a label and a quote need the last few dozen characters of the
+         * clause: a window keeps a clause of megabytes (no punctuation in
+         * hostile text) from making each number cost its whole length */
+        size_t from = clause;
+        if (a - from > 3 * (QUOTE_MAX_CHARS + 4)) {
+            from = a - 3 * (QUOTE_MAX_CHARS + 4);
+            while (from < a && ((unsigned char)p[from] & 0xC0) == 0x80) from++;
+        }
+        const char *lb = p + from;
+        size_t llen = a - from;
         /* "12个乡镇153个村", "近2年的通过率": what precedes an earlier
          * number in the clause is not part of this label */
         for (size_t k = llen; k > 0; k--) {
@@ -306,7 +318,7 @@ static void scan(const char *p, size_t len, const char *category, bool lead, can
         }
         /* quote: from the clause's start to the end of the clause holding
          * the unit (and the noun after it), at most QUOTE_MAX_CHARS */
-        size_t qa = clause, qb = after + an;
+        size_t qa = from, qb = after + an;
         while (qb < len) {
             size_t n2;
             uint32_t c2 = imp_cp_at(p, len, qb, &n2);
@@ -397,37 +409,66 @@ static int by_score(const void *a, const void *b) {
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
+static int cand_identity_cmp(const cand *x, const cand *y) {
+    int c = strcmp(x->label, y->label);
+    if (c) return c;
+    c = strcmp(x->unit, y->unit);
+    if (c) return c;
+    return x->value < y->value ? -1 : x->value > y->value;
+}
+
+/* Equal figures together, the first in the text last, so that dropping
+ * every one followed by an equal one keeps the first. */
+static int by_identity(const void *a, const void *b) {
+    const cand *x = a, *y = b;
+    int c = cand_identity_cmp(x, y);
+    if (c) return c;
+    return x->order > y->order ? -1 : x->order < y->order;
+}
+
 static int by_rank_key(const void *a, const void *b) {
     const cand *x = a, *y = b;
     if (x->rank_key != y->rank_key) return x->rank_key < y->rank_key ? -1 : 1;
     return by_score(a, b);
 }
 
+static const char *cat_of(const cand *c) { return c->category ? c->category : ""; }
+
+static int by_category_score(const void *a, const void *b) {
+    const cand *x = a, *y = b;
+    int c = strcmp(cat_of(x), cat_of(y));
+    return c ? c : by_score(a, b);
+}
+
 /* Ranks spread over the report: round k takes the k-th best figure of
  * every heading (headings in the order of their best figure), so that the
  * top ten of a report whose first section is full of percentages still
- * covers its other sections. Sorts cs by rank and stores it in score. */
+ * covers its other sections. Sorts cs by rank and stores it in score.
+ * Sorting only: linear-logarithmic in the number of figures. */
 static void rank_spread(cands *cs) {
-    if (!cs->n) return;
-    qsort(cs->v, cs->n, sizeof *cs->v, by_score);
-    /* each candidate's place within its heading, and its heading's place */
-    size_t *group_rank = xcalloc(cs->n, sizeof *group_rank);
-    size_t n_groups = 0;
-    const char **groups = xcalloc(cs->n, sizeof *groups);
-    size_t *seen = xcalloc(cs->n, sizeof *seen);
-    for (size_t i = 0; i < cs->n; i++) {
-        const char *cat = cs->v[i].category ? cs->v[i].category : "";
-        size_t g = 0;
-        while (g < n_groups && strcmp(groups[g], cat)) g++;
-        if (g == n_groups) groups[n_groups++] = cat;
-        group_rank[i] = seen[g]++;
-        cs->v[i].rank_key = (double)group_rank[i] * (double)cs->n + (double)g;
+    size_t n = cs->n;
+    if (!n) return;
+    qsort(cs->v, n, sizeof *cs->v, by_category_score);
+    /* the heads of the groups (each heading's best figure), best first */
+    cand *heads = xmalloc(n * sizeof *heads);
+    size_t n_heads = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(cat_of(&cs->v[i]), cat_of(&cs->v[i - 1]))) {
+            heads[n_heads] = cs->v[i];
+            heads[n_heads].rank_key = (double)i; /* where the group starts */
+            n_heads++;
+        }
+    qsort(heads, n_heads, sizeof *heads, by_score);
+    for (size_t g = 0; g < n_heads; g++) {
+        size_t start = (size_t)heads[g].rank_key;
+        for (size_t i = start; i < n && (i == start || !strcmp(cat_of(&cs->v[i]),
+                                                                cat_of(&cs->v[start])));
+             i++)
+            cs->v[i].rank_key = (double)(i - start) * (double)n + (double)g;
     }
-    qsort(cs->v, cs->n, sizeof *cs->v, by_rank_key);
-    for (size_t i = 0; i < cs->n; i++) cs->v[i].score = (double)(i + 1);
-    free(group_rank);
-    free(groups);
-    free(seen);
+    free(heads);
+    qsort(cs->v, n, sizeof *cs->v, by_rank_key);
+    for (size_t i = 0; i < n; i++) cs->v[i].score = (double)(i + 1);
 }
 
 static int by_order(const void *a, const void *b) {
@@ -444,14 +485,13 @@ void imp_indicators(const imp_ctx *c, cJSON *doc) {
         if (cJSON_IsString(para))
             scan(para->valuestring, strlen(para->valuestring), "概况", true, &cs, &order);
     scan_sections(cJSON_GetObjectItem(doc, "sections"), NULL, 0, &cs, &order);
-    /* one indicator per figure and label */
-    for (size_t i = 0; i < cs.n; i++)
-        for (size_t j = i + 1; j < cs.n; j++)
-            if (cs.v[j].label && cs.v[i].label && cs.v[i].value == cs.v[j].value &&
-                !strcmp(cs.v[i].unit, cs.v[j].unit) && !strcmp(cs.v[i].label, cs.v[j].label)) {
-                free(cs.v[j].label);
-                cs.v[j].label = NULL;
-            }
+    /* one indicator per figure and label: the first in the text */
+    if (cs.n) qsort(cs.v, cs.n, sizeof *cs.v, by_identity);
+    for (size_t i = 1; i < cs.n; i++)
+        if (!cand_identity_cmp(&cs.v[i - 1], &cs.v[i])) {
+            free(cs.v[i - 1].label);
+            cs.v[i - 1].label = NULL; /* the earlier of the pair sorts after: see by_identity */
+        }
     size_t w = 0;
     for (size_t i = 0; i < cs.n; i++) {
         if (cs.v[i].label) cs.v[w++] = cs.v[i];

@@ -44,6 +44,16 @@ static void lines_free(lines *ls) {
     *ls = (lines){0};
 }
 
+/* Removes the lines marked dead (text NULL) in one pass: passes over the
+ * whole document mark, then compact, so that they stay linear however many
+ * lines they drop. */
+static void lines_compact(lines *ls) {
+    size_t w = 0;
+    for (size_t i = 0; i < ls->n; i++)
+        if (ls->v[i].text) ls->v[w++] = ls->v[i];
+    ls->n = w;
+}
+
 static void lines_remove(lines *ls, size_t i) {
     free(ls->v[i].text);
     memmove(ls->v + i, ls->v + i + 1, (ls->n - i - 1) * sizeof *ls->v);
@@ -408,14 +418,18 @@ static void drop(st *s, size_t i, const char *why) {
     lines_remove(&s->ls, i);
 }
 
+/* drop() for whole-document passes: marks the line dead (lines_compact). */
+static void kill(st *s, size_t i, const char *why) {
+    imp_explain(s->c, "dropped", why, s->ls.v[i].text, s->ls.v[i].len);
+    free(s->ls.v[i].text);
+    s->ls.v[i].text = NULL;
+}
+
 static void remove_boilerplate(st *s) {
-    for (size_t i = 0; i < s->ls.n;) {
+    for (size_t i = 0; i < s->ls.n; i++) {
         line *l = &s->ls.v[i];
         const char *why = NULL;
-        if (l->hint == HINT_HEADING || l->hint == HINT_TITLE) {
-            i++;
-            continue;
-        }
+        if (l->hint == HINT_HEADING || l->hint == HINT_TITLE) continue;
         if ((why = chrome_reason(l->text, l->len)) != NULL) {
             char iso[11];
             if (!s->pub_date[0] && (has(l->text, "发布") || has(l->text, "发表") ||
@@ -455,34 +469,54 @@ static void remove_boilerplate(st *s) {
                 }
             }
         }
-        if (why) drop(s, i, why);
-        else i++;
+        if (why) kill(s, i, why);
     }
+    lines_compact(&s->ls);
 }
 
 /* Short lines repeated three times or more are running heads or footers of a
- * converted document (page furniture), unless they are numbered headings. */
+ * converted document (page furniture), unless they are numbered headings.
+ * The first occurrence stays: it may be the title. Found by sorting, so
+ * that a document of many short lines stays fast. */
+typedef struct line_ref {
+    const line *l;
+    size_t index;
+} line_ref;
+
+static int line_ref_cmp(const void *a, const void *b) {
+    const line_ref *x = a, *y = b;
+    size_t n = x->l->len < y->l->len ? x->l->len : y->l->len;
+    int c = memcmp(x->l->text, y->l->text, n);
+    if (c) return c;
+    if (x->l->len != y->l->len) return x->l->len < y->l->len ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
 static void remove_running_heads(st *s) {
+    line_ref *refs = xmalloc((s->ls.n ? s->ls.n : 1) * sizeof *refs);
+    size_t n = 0;
     for (size_t i = 0; i < s->ls.n; i++) {
-        line *l = &s->ls.v[i];
-        if (l->hint != HINT_NONE || nchars(l->text, l->len) > 40 ||
-            read_marker(l->text, l->len).kind != MK_NONE)
-            continue;
-        size_t count = 0;
-        for (size_t j = 0; j < s->ls.n; j++)
-            if (s->ls.v[j].len == l->len && !memcmp(s->ls.v[j].text, l->text, l->len)) count++;
-        if (count < 3) continue;
-        /* keep the first occurrence: it may be the title */
-        char *t = xstrndup(l->text, l->len);
-        size_t len = l->len;
-        for (size_t j = i + 1; j < s->ls.n;) {
-            if (s->ls.v[j].len == len && !memcmp(s->ls.v[j].text, t, len))
-                drop(s, j, "running head");
-            else
-                j++;
-        }
-        free(t);
+        const line *l = &s->ls.v[i];
+        if (l->hint == HINT_NONE && nchars(l->text, l->len) <= 40 &&
+            read_marker(l->text, l->len).kind == MK_NONE)
+            refs[n++] = (line_ref){l, i};
     }
+    qsort(refs, n, sizeof *refs, line_ref_cmp);
+    bool *dead = xcalloc(s->ls.n ? s->ls.n : 1, sizeof *dead);
+    for (size_t a = 0; a < n;) {
+        size_t b = a + 1;
+        while (b < n && refs[b].l->len == refs[a].l->len &&
+               !memcmp(refs[b].l->text, refs[a].l->text, refs[a].l->len))
+            b++;
+        if (b - a >= 3)
+            for (size_t k = a + 1; k < b; k++) dead[refs[k].index] = true;
+        a = b;
+    }
+    free(refs);
+    for (size_t i = 0; i < s->ls.n; i++)
+        if (dead[i]) kill(s, i, "running head");
+    free(dead);
+    lines_compact(&s->ls);
 }
 
 /* ---- one long line, hard-wrapped lines --------------------------------- */
@@ -547,14 +581,14 @@ static void trim_line(line *x) {
 }
 
 /* Splits lines that hold a whole document (text delivered on one line) at
- * their heading markers and before the signature. */
+ * their heading markers and before the signature, into a new list. */
 static void split_long_lines(st *s) {
+    lines out = {0};
+    size_t *cuts = xmalloc(4096 * sizeof *cuts);
     for (size_t i = 0; i < s->ls.n; i++) {
         line *l = &s->ls.v[i];
-        size_t chars = nchars(l->text, l->len);
-        if (l->hint != HINT_NONE || chars < 200) continue;
-        size_t cuts[4096];
-        size_t n = long_line_cuts(l->text, l->len, cuts, sizeof cuts / sizeof *cuts);
+        size_t chars = l->hint == HINT_NONE ? nchars(l->text, l->len) : 0;
+        size_t n = chars >= 200 ? long_line_cuts(l->text, l->len, cuts, 4096) : 0;
         /* A paragraph may list （一）…（二）… inside it; a line holding
          * top-level headings (一、 二、, 第一部分) is more than a paragraph. */
         size_t top = 0;
@@ -562,31 +596,28 @@ static void split_long_lines(st *s) {
             marker m = read_marker(l->text + cuts[k], l->len - cuts[k]);
             if (m.kind == MK_CN || m.kind == MK_PART) top++;
         }
-        if (!n || (chars < LONG_LINE_CHARS && top < 2)) continue;
-        char *t = l->text;
-        size_t len = l->len;
-        xgrow(&s->ls.v, &s->ls.cap, s->ls.n + n, sizeof *s->ls.v);
-        l = &s->ls.v[i];
-        memmove(s->ls.v + i + 1 + n, s->ls.v + i + 1, (s->ls.n - i - 1) * sizeof *s->ls.v);
-        s->ls.n += n;
+        if (!n || (chars < LONG_LINE_CHARS && top < 2)) {
+            xgrow(&out.v, &out.cap, out.n + 1, sizeof *out.v);
+            out.v[out.n++] = *l;
+            continue;
+        }
         for (size_t k = 0; k <= n; k++) {
-            size_t a = k ? cuts[k - 1] : 0, b = k < n ? cuts[k] : len;
-            s->ls.v[i + k] = (line){xstrndup(t + a, b - a), b - a, HINT_NONE, 0, false};
-            trim_line(&s->ls.v[i + k]);
-        }
-        imp_explain(s->c, "joined", "one long line, split at its headings", t, 0);
-        free(t);
-        /* empty pieces (a cut right after another) go */
-        for (size_t k = i; k <= i + n && k < s->ls.n;) {
-            if (!s->ls.v[k].len) {
-                lines_remove(&s->ls, k);
-                n--;
-            } else {
-                k++;
+            size_t a = k ? cuts[k - 1] : 0, b = k < n ? cuts[k] : l->len;
+            line piece = {xstrndup(l->text + a, b - a), b - a, HINT_NONE, 0, k ? false : l->gap_before};
+            trim_line(&piece);
+            if (!piece.len) {
+                free(piece.text);
+                continue;
             }
+            xgrow(&out.v, &out.cap, out.n + 1, sizeof *out.v);
+            out.v[out.n++] = piece;
         }
-        i += n;
+        imp_explain(s->c, "joined", "one long line, split at its headings", l->text, 0);
+        free(l->text);
     }
+    free(cuts);
+    free(s->ls.v);
+    s->ls = out;
 }
 
 static bool title_like(const char *t, size_t len);
@@ -614,32 +645,63 @@ static void join_broken_lines(st *s) {
     size_t gaps = 0;
     for (size_t i = 1; i < s->ls.n; i++) gaps += s->ls.v[i].gap_before;
     bool gapped = s->ls.n > 4 && gaps * 10 >= (s->ls.n - 1) * 6;
-    for (size_t i = 0; i + 1 < s->ls.n;) {
-        line *a = &s->ls.v[i], *b = &s->ls.v[i + 1];
-        bool join = a->hint == HINT_NONE && b->hint == HINT_NONE &&
-                    !(i < 6 && title_like(a->text, a->len)) &&
-                    !is_final(last_cp(a->text, a->len)) && nchars(a->text, a->len) >= 20 &&
-                    count_han(a->text, a->len) * 2 > nchars(a->text, a->len) &&
-                    !numbered(b) && chrome_reason(b->text, b->len) == NULL &&
-                    !(gapped && b->gap_before) && !enumeration_start(b) &&
-                    /* a heading on its own line is finished; a run-in
-                     * heading's text may be broken like any paragraph */
-                    !(numbered(a) && heading_end(a->text, a->len) == a->len);
+    /* Joins are decided on each run's first line and on what is known of
+     * the run so far (its length, its Han characters, its last mark), so
+     * the pass stays linear however many lines one paragraph was broken
+     * into; the text is put together once at the end. */
+    size_t n = s->ls.n;
+    size_t run = 0, run_chars = 0, run_han = 0;
+    uint32_t run_last = 0;
+    bool run_closed = true; /* the run cannot take the next line */
+    for (size_t j = 0; j < n; j++) {
+        line *b = &s->ls.v[j];
+        size_t b_chars = nchars(b->text, b->len), b_han = count_han(b->text, b->len);
+        bool join = j > 0 && !run_closed && b->hint == HINT_NONE && !is_final(run_last) &&
+                    run_chars >= 20 && run_han * 2 > run_chars && !numbered(b) &&
+                    chrome_reason(b->text, b->len) == NULL && !(gapped && b->gap_before) &&
+                    !enumeration_start(b);
         if (join) {
             char iso[11];
             if (parse_date(b->text, b->len, iso, true)) join = false;
         }
-        if (!join) {
-            i++;
+        if (join) {
+            const line *prev = &s->ls.v[j - 1];
+            imp_explain(s->c, "joined", "broken inside a sentence, joined with the next line",
+                        prev->text, prev->len);
+            b->hint_level = -1; /* joined into the run: marked for the pass below */
+            run_chars += b_chars;
+            run_han += b_han;
+            run_last = last_cp(b->text, b->len);
             continue;
         }
-        imp_explain(s->c, "joined", "broken inside a sentence, joined with the next line", a->text,
-                    a->len);
-        a->text = xrealloc(a->text, a->len + b->len + 1);
-        memcpy(a->text + a->len, b->text, b->len + 1);
-        a->len += b->len;
-        lines_remove(&s->ls, i + 1);
+        run = j;
+        run_chars = b_chars;
+        run_han = b_han;
+        run_last = last_cp(b->text, b->len);
+        /* a title, and a heading on its own line, are finished; a run-in
+         * heading's text may be broken like any paragraph */
+        run_closed = b->hint != HINT_NONE || (j < 6 && title_like(b->text, b->len)) ||
+                     (numbered(b) && heading_end(b->text, b->len) == b->len);
     }
+    (void)run;
+    for (size_t i = 0; i < n;) {
+        size_t e = i + 1, total = s->ls.v[i].len;
+        while (e < n && s->ls.v[e].hint == HINT_NONE && s->ls.v[e].hint_level == -1)
+            total += s->ls.v[e++].len;
+        if (e > i + 1) {
+            line *a = &s->ls.v[i];
+            a->text = xrealloc(a->text, total + 1);
+            for (size_t k = i + 1; k < e; k++) {
+                memcpy(a->text + a->len, s->ls.v[k].text, s->ls.v[k].len);
+                a->len += s->ls.v[k].len;
+                free(s->ls.v[k].text);
+                s->ls.v[k].text = NULL;
+            }
+            a->text[a->len] = 0;
+        }
+        i = e;
+    }
+    lines_compact(&s->ls);
 }
 
 /* ---- title, signature ------------------------------------------------- */
@@ -1117,11 +1179,40 @@ static char *make_id(const region *r, int year, imp_slug_fn slug, void *arg) {
     return buf_steal(&id, NULL);
 }
 
+/* Control characters are junk in a report (a report's text may hold none):
+ * tabs become spaces, the others go. Returns how many went. */
+static size_t clean_controls(char *t, size_t *len) {
+    size_t w = 0, junk = 0;
+    for (size_t i = 0; i < *len; i++) {
+        unsigned char ch = (unsigned char)t[i];
+        if (ch == '\t') t[w++] = ' ';
+        else if (ch < 0x20 || ch == 0x7F) junk++;
+        else t[w++] = t[i];
+    }
+    t[w] = 0;
+    *len = w;
+    /* what is left may start or end with a space the junk stood beside */
+    size_t a = 0;
+    while (a < w && t[a] == ' ') a++;
+    while (w > a && t[w - 1] == ' ') w--;
+    memmove(t, t + a, w - a);
+    t[w - a] = 0;
+    *len = w - a;
+    return junk;
+}
+
 cJSON *imp_structure(const imp_ctx *c, const imp_doc *doc, imp_slug_fn slug, void *slug_arg) {
     st s = {.c = c};
     for (size_t i = 0; i < doc->n; i++) {
-        lines_push(&s.ls, xstrndup(doc->paras[i].text, doc->paras[i].len), doc->paras[i].len,
-                   doc->paras[i].hint, doc->paras[i].hint_level);
+        char *t = xstrndup(doc->paras[i].text, doc->paras[i].len);
+        size_t len = doc->paras[i].len;
+        size_t junk = clean_controls(t, &len);
+        if (junk) imp_explain(c, "dropped", "control characters (junk in the source)", t, 0);
+        if (!len) {
+            free(t);
+            continue;
+        }
+        lines_push(&s.ls, t, len, doc->paras[i].hint, doc->paras[i].hint_level);
         s.ls.v[s.ls.n - 1].gap_before = doc->paras[i].gap_before;
     }
     remove_boilerplate(&s);
@@ -1242,6 +1333,12 @@ cJSON *imp_structure(const imp_ctx *c, const imp_doc *doc, imp_slug_fn slug, voi
     cJSON_AddArrayToObject(root, "indicators");
     cJSON *sections = cJSON_AddArrayToObject(root, "sections");
     build_tree(&s.ls, summary, sections);
+    if (!cJSON_GetArraySize(summary) && !cJSON_GetArraySize(sections)) {
+        diag_add(c->d, DIAG_ERROR, c->source, NULL,
+                 "no text besides the title and the signature: not a report");
+        cJSON_Delete(root);
+        root = NULL;
+    }
 out:
     free(r.name);
     free(r.level);
