@@ -1,7 +1,9 @@
 /* Highlights and problems (block "points"): drawn from the section whose
  * title contains one of the block's words (成效/情况/举措, 问题/不足), one point
  * per subsection (its heading without numbering, then its first sentences),
- * topped up from the section's paragraphs. Points are what a page limit cuts:
+ * topped up from the section's paragraphs; in a report with no such
+ * section, from its other top-level sections or the sentences that use the
+ * words (points_by_fallback). Points are what a page limit cuts:
  * sentence by sentence, longest first, marked with ……. */
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +158,76 @@ static rpoint *add_point(rpoints *out, size_t *cap) {
     return p;
 }
 
+/* One point per section: its heading leads, its first sentences follow. */
+static void point_of_section(const tmpl_block *b, const report_section *ch, const char *cpath,
+                             rpoints *out, size_t *cap, para *paras, size_t n_paras) {
+    char *ppath = NULL;
+    const char *text = first_paragraph(ch, cpath, &ppath);
+    rpoint *p = add_point(out, cap);
+    p->lead = strip_heading(ch->title);
+    if (text) {
+        p->n_sent = rc_sentences(text, &p->sent);
+        p->init = p->keep = p->n_sent < b->sentences ? p->n_sent : b->sentences;
+        p->path = ppath;
+        for (size_t k = 0; k < n_paras; k++)
+            if (paras[k].text == text) paras[k].used = p->init;
+    } else {
+        p->path = xasprintf("%s.title", cpath);
+    }
+}
+
+static bool has_word(const char *text, char *const *words, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (strstr(text, words[i])) return true;
+    return false;
+}
+
+/* For a report whose headings use none of the block's words (reports are
+ * organised by topic as often as by results and problems): a block with
+ * words to exclude (highlights) takes the top-level sections that are not
+ * excluded, one point each; any other block (problems) takes the
+ * sentences of the report that use its words, one point each. False when
+ * that finds nothing either. */
+static bool points_by_fallback(rctx *c, const tmpl_block *b, rpoints *out) {
+    const report *r = c->r;
+    size_t cap = 0;
+    if (b->n_exclude) {
+        for (size_t i = 0; i < r->n_sections && out->n < b->count; i++) {
+            if (has_word(r->sections[i].title, b->exclude, b->n_exclude)) continue;
+            char *path = xasprintf("$.sections[%zu]", i);
+            point_of_section(b, &r->sections[i], path, out, &cap, NULL, 0);
+            free(path);
+        }
+        return out->n > 0;
+    }
+    para *paras = NULL;
+    size_t n_paras = 0, cap_paras = 0;
+    for (size_t i = 0; i < r->n_sections; i++) {
+        char *p = xasprintf("$.sections[%zu]", i);
+        all_paragraphs(&r->sections[i], p, &paras, &n_paras, &cap_paras);
+        free(p);
+    }
+    for (size_t k = 0; k < n_paras; k++) {
+        char **sent = NULL;
+        size_t ns = rc_sentences(paras[k].text, &sent);
+        for (size_t i = 0; i < ns; i++) {
+            if (out->n < b->count && has_word(sent[i], b->match, b->n_match)) {
+                rpoint *p = add_point(out, &cap);
+                p->sent = xcalloc(1, sizeof(char *));
+                p->sent[0] = sent[i];
+                p->n_sent = p->init = p->keep = 1;
+                p->path = xstrdup(paras[k].path);
+            } else {
+                free(sent[i]);
+            }
+        }
+        free(sent);
+        free(paras[k].path);
+    }
+    free(paras);
+    return out->n > 0;
+}
+
 void rc_points_collect(rctx *c, const tmpl_block *b, rpoints *out) {
     const report *r = c->r;
     *out = (rpoints){0};
@@ -163,6 +235,7 @@ void rc_points_collect(rctx *c, const tmpl_block *b, rpoints *out) {
     const report_section *sec = NULL;
     for (int depth = 0; depth < 4 && !sec; depth++)
         sec = find_section(r->sections, r->n_sections, b, depth, "$.sections", &spath);
+    if (!sec && points_by_fallback(c, b, out)) return;
     if (!sec) {
         buf words;
         buf_init(&words);
@@ -179,21 +252,8 @@ void rc_points_collect(rctx *c, const tmpl_block *b, rpoints *out) {
     all_paragraphs(sec, spath, &paras, &n_paras, &cap_paras);
     /* One point per subsection: its heading leads, its first sentences follow. */
     for (size_t i = 0; i < sec->n_sections && out->n < b->count; i++) {
-        const report_section *ch = &sec->sections[i];
         char *cpath = xasprintf("%s.sections[%zu]", spath, i);
-        char *ppath = NULL;
-        const char *text = first_paragraph(ch, cpath, &ppath);
-        rpoint *p = add_point(out, &cap);
-        p->lead = strip_heading(ch->title);
-        if (text) {
-            p->n_sent = rc_sentences(text, &p->sent);
-            p->init = p->keep = p->n_sent < b->sentences ? p->n_sent : b->sentences;
-            p->path = ppath;
-            for (size_t k = 0; k < n_paras; k++)
-                if (paras[k].text == text) paras[k].used = p->init;
-        } else {
-            p->path = xasprintf("%s.title", cpath);
-        }
+        point_of_section(b, &sec->sections[i], cpath, out, &cap, paras, n_paras);
         free(cpath);
     }
     /* Then the section's own paragraphs, one point each, when there are
