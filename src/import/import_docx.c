@@ -157,13 +157,24 @@ typedef struct reader {
     const styles *st;
     imp_doc *doc;
     buf cur;
+    bool soft; /* the paragraph began at a line break */
 } reader;
 
 static void runs(reader *r, const xmlNode *n, int depth);
 
-static void put_para(reader *r, int level) {
+/* Ends a paragraph: at the end of a w:p (hard) or at a line break inside
+ * one. A paragraph after a hard end is marked gap_before, as one after a
+ * blank line in a text file. */
+static void put_para(reader *r, int level, bool hard) {
     imp_hint hint = level < 0 ? HINT_TITLE : level > 0 ? HINT_HEADING : HINT_NONE;
+    size_t before = r->doc->n;
     if (r->cur.len) imp_doc_add(r->doc, r->cur.data, r->cur.len, hint, level > 0 ? level : 0);
+    if (r->doc->n > before) {
+        r->doc->paras[r->doc->n - 1].gap_before = !r->soft;
+        r->soft = !hard;
+    } else if (hard) {
+        r->soft = false;
+    }
     r->cur.len = 0;
 }
 
@@ -182,7 +193,7 @@ static void runs(reader *r, const xmlNode *n, int depth) {
             buf_putc(&r->cur, ' ');
         } else if (!strcmp(nm, "br") || !strcmp(nm, "cr")) {
             char *type = wattr(k, "type");
-            if (!type || !strcmp(type, "textWrapping")) put_para(r, 0);
+            if (!type || !strcmp(type, "textWrapping")) put_para(r, 0, false);
             free(type);
         } else if (!strcmp(nm, "pPr") || !strcmp(nm, "rPr") || !strcmp(nm, "delText") ||
                    !strcmp(nm, "instrText") || !strcmp(nm, "Fallback") ||
@@ -234,7 +245,7 @@ static void body(reader *r, const xmlNode *n, int depth) {
     for (const xmlNode *k = n->children; k; k = k->next) {
         if (local_is(k, "p")) {
             runs(r, k, depth + 1);
-            put_para(r, para_level(r, k));
+            put_para(r, para_level(r, k), true);
         } else if (local_is(k, "tbl")) {
             table(r, k, depth + 1);
         } else if (local_is(k, "sdt") || local_is(k, "sdtContent") ||

@@ -109,19 +109,34 @@ typedef struct walker {
     imp_hint hint;
     int level;
     bool pre;
+    bool soft; /* the paragraph began after a <br>, not at a block's edge */
+    bool newline_run; /* the white space just read held a line break */
 } walker;
 
-static void flush(walker *w) {
+/* Ends the paragraph being gathered. hard: at a block's edge (<p>, <div>…)
+ * rather than a <br>; a paragraph that follows a hard break is marked
+ * gap_before, as one after a blank line in a text file. */
+static void flush_break(walker *w, bool hard) {
+    size_t before = w->doc->n;
     if (w->cur.len) imp_doc_add(w->doc, w->cur.data, w->cur.len, w->hint, w->level);
+    if (w->doc->n > before) {
+        w->doc->paras[w->doc->n - 1].gap_before = !w->soft;
+        w->soft = !hard;
+    } else if (hard) {
+        w->soft = false;
+    }
     w->cur.len = 0;
     if (w->cur.data) w->cur.data[0] = 0;
     w->hint = HINT_NONE;
     w->level = 0;
 }
 
-/* Appends text with HTML's white-space rule: runs become one space, and
- * no space is kept between two non-ASCII characters (a line break in the
- * page's source inside a Chinese sentence). */
+static void flush(walker *w) { flush_break(w, true); }
+
+/* Appends text with HTML's white-space rule: runs become one space, but a
+ * run that holds a line break between two Chinese characters goes (a line
+ * break in the page's source inside a sentence; CSS Text's segment break
+ * rule). Spaces the text itself has between Chinese characters stay. */
 static void put_text(walker *w, const char *s) {
     size_t len = strlen(s);
     for (size_t i = 0; i < len;) {
@@ -129,13 +144,15 @@ static void put_text(walker *w, const char *s) {
         uint32_t cp = imp_cp_at(s, len, i, &nx);
         bool space = cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == '\f';
         if (w->pre && cp == '\n') {
-            flush(w);
+            flush_break(w, false);
         } else if (space) {
             if (w->cur.len && w->cur.data[w->cur.len - 1] != ' ') buf_putc(&w->cur, ' ');
+            if (cp == '\n' || cp == '\r') w->newline_run = true;
         } else {
-            if (w->cur.len >= 1 && w->cur.data[w->cur.len - 1] == ' ' && cp >= 0x80 &&
-                (w->cur.len < 2 || (unsigned char)w->cur.data[w->cur.len - 2] >= 0x80))
+            if (w->newline_run && w->cur.len >= 2 && w->cur.data[w->cur.len - 1] == ' ' &&
+                cp >= 0x80 && (unsigned char)w->cur.data[w->cur.len - 2] >= 0x80)
                 w->cur.len--;
+            w->newline_run = false;
             buf_append(&w->cur, s + i, nx - i);
         }
         i = nx;
@@ -181,6 +198,10 @@ static void walk(walker *w, xmlNode *n, int depth) {
         }
         if (name_is(k, "tr")) {
             table_row(w, k, depth);
+            continue;
+        }
+        if (name_is(k, "br")) {
+            flush_break(w, false);
             continue;
         }
         bool block = any_name(k, blocks);

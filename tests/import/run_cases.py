@@ -169,6 +169,35 @@ def check(bin_, name, text, expect, transform, tmp):
     return problems
 
 
+def same_report(bin_, tmp):
+    """The seeds as text, as a web page and as a Word file give one report.
+    Text that does not separate its paragraphs with blank lines may differ
+    where a line is re-joined (markup says where paragraphs end; plain text
+    without blank lines does not): there only the page and the Word file
+    are compared."""
+    problems = []
+    seeds = os.path.join(HERE, "seeds")
+    for name in sorted(os.listdir(seeds)):
+        if not name.endswith(".txt"):
+            continue
+        text = open(os.path.join(seeds, name), encoding="utf-8").read()
+        outs = {}
+        for fmt in ("-", "html", "docx"):
+            data, ext = store(text, fmt)
+            path = os.path.join(tmp, "same-" + name[:-4] + ext)
+            with open(path, "wb") as f:
+                f.write(data)
+            p = subprocess.run([bin_, "import", path], capture_output=True, timeout=60)
+            outs[fmt] = json.loads(p.stdout) if p.returncode == 0 else None
+        gapped = "\n\n" in text
+        pairs = [("html", "docx")] + ([("-", "html")] if gapped else [])
+        for a, b in pairs:
+            if outs[a] is None or outs[b] is None or outs[a] != outs[b]:
+                problems.append("%s: %s and %s give different reports" % (
+                    name, {"-": "text"}.get(a, a), b))
+    return problems
+
+
 def main():
     bin_ = os.path.abspath(sys.argv[1])
     only = set(sys.argv[2:])
@@ -192,6 +221,14 @@ def main():
             if problems:
                 failed += 1
                 print("FAIL %s" % name)
+                for pr in problems:
+                    print("     " + pr)
+        if not only:
+            total += 1
+            problems = same_report(bin_, tmp)
+            if problems:
+                failed += 1
+                print("FAIL same-report")
                 for pr in problems:
                     print("     " + pr)
     print("%d passed, %d failed" % (total - failed, failed))
