@@ -189,7 +189,10 @@ def same_report(bin_, tmp):
                 f.write(data)
             p = subprocess.run([bin_, "import", path], capture_output=True, timeout=60)
             outs[fmt] = json.loads(p.stdout) if p.returncode == 0 else None
-        gapped = "\n\n" in text
+        lines = text.split("\n")
+        full = [i for i, l in enumerate(lines) if l.strip()]
+        after_blank = sum(1 for i in full[1:] if not lines[i - 1].strip())
+        gapped = after_blank * 10 >= (len(full) - 1) * 6
         pairs = [("html", "docx")] + ([("-", "html")] if gapped else [])
         for a, b in pairs:
             if outs[a] is None or outs[b] is None or outs[a] != outs[b]:
