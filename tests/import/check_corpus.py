@@ -18,6 +18,9 @@ then the overall F1 over all headings. It fails when:
     and unit;
   - an indicator's value is not in its quote, or its quote is not in the
     report's text and in the source;
+  - `briefing render` of the raw file fails, or its PDF fails qpdf --check,
+    or pdftotext does not find the title, the headings and every indicator
+    label in it (the one command from a Word file to a briefing);
   - for text and Word files, a character of the source is neither in the
     report nor listed by --explain as dropped or read as a fact (nothing
     lost), or the report has text the source does not (nothing invented).
@@ -240,7 +243,32 @@ def check(bin_, path, facts, want, verbose):
                     start = b
             problems.append("%d characters of the source lost, e.g. %r" % (
                 len(lost), [x[:30] for x in runs[:3]]))
+    problems += check_render(bin_, path, r)
     return score, tp, len(got), problems, wrong, r
+
+
+def check_render(bin_, path, r):
+    import tempfile
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = os.path.join(tmp, "out.pdf")
+        p = subprocess.run([bin_, "render", path, "-o", pdf], capture_output=True, timeout=120)
+        if p.returncode != 0:
+            return ["render failed (%d): %s" % (p.returncode, p.stderr.decode()[-300:])]
+        q = subprocess.run(["qpdf", "--check", pdf], capture_output=True)
+        if q.returncode != 0:
+            problems.append("qpdf --check: " + q.stdout.decode()[-200:])
+        t = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True)
+        # the renderer shows ASCII punctuation in Chinese text full width
+        table = str.maketrans(",:;!?()", "，：；！？（）")
+        text = squeeze(t.stdout.decode("utf-8")).translate(table)
+        want = [r["title"]] + [s["title"] for s, _ in walk(r.get("sections", []))] + [
+            i["label"] for i in r.get("indicators", [])]
+        for w in want:
+            if squeeze(w).translate(table) not in text:
+                problems.append("not in the PDF's text: %r" % w[:40])
+                break
+    return problems
 
 
 def hand_coverage(hand_path, r):
