@@ -21,6 +21,7 @@
 
 #define LABEL_MAX_CHARS 12
 #define QUOTE_MAX_CHARS 60
+#define CATEGORY_MAX_CHARS 16
 /* More than this many would make the indicator table longer than the
  * report; the best ones by rank are kept. */
 #define MAX_INDICATORS 50
@@ -100,7 +101,8 @@ static const char *const tail_fillers[] = {"不少于", "不低于", "不超过"
                                            "达", "共", "计", "约", "近", "超过", "逾", "有",
                                            "了", "是", "占", "的", "至", "到", "总数", "数量",
                                            "总量", "共有", "余", "只有", "仅有", "只", "仅",
-                                           "基本维持在", "维持在", "保持在", "稳定在"};
+                                           "基本维持在", "维持在", "保持在", "稳定在", "和", "及",
+                                           "与", "或", "、"};
 
 static void strip_fillers(const char **s, size_t *len) {
     for (bool again = true; again;) {
@@ -150,6 +152,29 @@ static size_t tail_words(const char *s, size_t len, size_t max) {
     if (best == SIZE_MAX || best >= n) best = cut_chars;
     size_t i = 0;
     for (size_t k = 0; k < best && i < len; k++) imp_cp_at(s, len, i, &i);
+    return i;
+}
+
+/* The bytes of the first words of s[0..len) that fit in max characters
+ * (at least the first max characters when no boundary fits). */
+static size_t head_words(const char *s, size_t len, size_t max) {
+    size_t n = utf8_count(s, len);
+    size_t cut = n; /* in characters */
+    if (n > max) {
+        cut = max;
+        UErrorCode e = U_ZERO_ERROR;
+        UChar u[256];
+        int32_t nu = 0;
+        u_strFromUTF8(u, 256, &nu, s, (int32_t)(len < 700 ? len : 700), &e);
+        UBreakIterator *bi = U_SUCCESS(e) ? ubrk_open(UBRK_WORD, "zh", u, nu, &e) : NULL;
+        if (bi && U_SUCCESS(e)) {
+            int32_t p = ubrk_preceding(bi, (int32_t)max + 1);
+            if (p > 0 && (size_t)p <= max) cut = (size_t)p;
+        }
+        if (bi) ubrk_close(bi);
+    }
+    size_t i = 0;
+    for (size_t k = 0; k < cut && i < len; k++) imp_cp_at(s, len, i, &i);
     return i;
 }
 
@@ -256,11 +281,13 @@ static void scan(const char *p, size_t len, const char *category, bool lead, can
         size_t llen = a - from;
         /* "12个乡镇153个村", "近2年的通过率": what precedes an earlier
          * number in the clause is not part of this label */
+        bool after_number = false;
         for (size_t k = llen; k > 0; k--) {
             if (lb[k - 1] >= '0' && lb[k - 1] <= '9') {
                 size_t cut = k;
                 const char *u2 = unit_at(lb + cut);
                 if (u2) cut += strlen(u2);
+                after_number = u2 != NULL; /* the words after belong to that count */
                 static const char *const dates[] = {"年以来", "年来", "年度", "年", "月", "日"};
                 for (size_t dk = 0; !u2 && dk < sizeof dates / sizeof *dates; dk++)
                     if (!strncmp(lb + cut, dates[dk], strlen(dates[dk]))) {
@@ -288,9 +315,14 @@ static void scan(const char *p, size_t len, const char *category, bool lead, can
         size_t an_chars = utf8_count(p + after, an);
         buf label;
         buf_init(&label);
-        /* "A、B等3个X": the things counted are X */
+        /* "A、B等3个X": the things counted are X; so in "12个乡镇153个村",
+         * where the words before belong to the earlier number */
         bool listed = llen >= 3 && !strncmp(lb + llen - 3, "等", 3);
-        if (listed && an_chars >= 2) {
+        if (after_number && an_chars < 2 && han_before <= 4) {
+            buf_free(&label);
+            continue;
+        }
+        if ((listed || after_number) && an_chars >= 2) {
             buf_append(&label, p + after, an);
         } else if (an_chars >= 2 && strcmp(unit, "%") && strcmp(unit, "％")) {
             /* 出动100余次宣传车, 选派5名公职律师: the verb before (its last
@@ -378,12 +410,7 @@ static char *short_category(const char *title) {
         e = nx;
     }
     if (e == i) return NULL;
-    size_t n = 0, k = i;
-    while (k < e && n < LABEL_MAX_CHARS) {
-        imp_cp_at(title, len, k, &k);
-        n++;
-    }
-    return xstrndup(title + i, k - i);
+    return xstrndup(title + i, head_words(title + i, e - i, CATEGORY_MAX_CHARS));
 }
 
 static void scan_sections(const cJSON *secs, const char *category, int depth, cands *out,
