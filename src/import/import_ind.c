@@ -65,6 +65,7 @@ typedef struct cand {
     double value;
     double score;
     double rank_key; /* rank_spread's sort key */
+    bool aside;      /* under a heading of problems or plans */
     size_t order;
 } cand;
 
@@ -192,6 +193,10 @@ static size_t han_run(const char *s, size_t len, size_t max_chars) {
         if (!imp_is_han(cp)) break;
         /* 可 / 的 / 均 … end a noun phrase */
         if (n > 0 && (!strncmp(s + i, "可", 3) || !strncmp(s + i, "的", 3) ||
+                      !strncmp(s + i, "只", 3) || !strncmp(s + i, "仅", 3) ||
+                      !strncmp(s + i, "都", 3) || !strncmp(s + i, "还", 3) ||
+                      !strncmp(s + i, "将", 3) || !strncmp(s + i, "是", 3) ||
+                      !strncmp(s + i, "有", 3) || !strncmp(s + i, "共", 3) ||
                       !strncmp(s + i, "均", 3) || !strncmp(s + i, "和", 3) ||
                       !strncmp(s + i, "及", 3) || !strncmp(s + i, "与", 3) ||
                       !strncmp(s + i, "已", 3) || !strncmp(s + i, "被", 3) ||
@@ -217,7 +222,7 @@ static char *num_text(double v) {
 }
 
 /* Candidates in one paragraph. */
-static void scan(const char *p, size_t len, const char *category, bool lead, cands *out,
+static void scan(const char *p, size_t len, const char *category, bool lead, bool aside, cands *out,
                  size_t *order) {
     int in_title = 0; /* inside 《…》 */
     size_t clause = 0;
@@ -374,15 +379,11 @@ static void scan(const char *p, size_t len, const char *category, bool lead, can
         if (!strcmp(unit, "%") || !strcmp(unit, "％") || strstr(label.data, "率")) score += 3;
         if (!strcmp(unit, "万元") || !strcmp(unit, "亿元") || !strcmp(unit, "元")) score += 2;
         if (lead) score += 2;
-        if (category && (strstr(category, "问题") || strstr(category, "不足") ||
-                         strstr(category, "下一步") || strstr(category, "计划") ||
-                         strstr(category, "打算") || strstr(category, "安排")))
-            score -= 2;
         if (utf8_count(label.data, label.len) < 4) score -= 1;
         if (skip_approx(p + b)) score -= 0.5; /* 约数 */
         xgrow(&out->v, &out->cap, out->n + 1, sizeof *out->v);
         out->v[out->n++] = (cand){buf_steal(&label, NULL), xstrdup(unit), quote,
-                                  category ? xstrdup(category) : NULL, value, score, 0, (*order)++};
+                                  category ? xstrdup(category) : NULL, value, score, 0, aside, (*order)++};
         (void)is_major_end;
     }
 }
@@ -413,7 +414,17 @@ static char *short_category(const char *title) {
     return xstrndup(title + i, head_words(title + i, e - i, CATEGORY_MAX_CHARS));
 }
 
-static void scan_sections(const cJSON *secs, const char *category, int depth, cands *out,
+/* A heading of problems or plans: its figures rank after the results. */
+static bool aside_heading(const char *t) {
+    static const char *const words[] = {"问题", "不足", "短板", "差距", "下一步", "计划",
+                                        "打算", "安排", "思路", "目标"};
+    for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+        if (strstr(t, words[k])) return true;
+    return false;
+}
+
+static void scan_sections(const cJSON *secs, const char *category, bool aside, int depth,
+                          cands *out,
                           size_t *order) {
     const cJSON *sec;
     cJSON_ArrayForEach(sec, secs) {
@@ -421,11 +432,13 @@ static void scan_sections(const cJSON *secs, const char *category, int depth, ca
         char *cat = NULL;
         if (depth <= 1 && cJSON_IsString(t)) cat = short_category(t->valuestring);
         const char *use = cat ? cat : category;
+        bool aside_here = aside || (depth == 0 && cJSON_IsString(t) && aside_heading(t->valuestring));
         const cJSON *para;
         cJSON_ArrayForEach(para, cJSON_GetObjectItem(sec, "paragraphs"))
             if (cJSON_IsString(para))
-                scan(para->valuestring, strlen(para->valuestring), use, false, out, order);
-        scan_sections(cJSON_GetObjectItem(sec, "sections"), use, depth + 1, out, order);
+                scan(para->valuestring, strlen(para->valuestring), use, false, aside_here, out,
+                     order);
+        scan_sections(cJSON_GetObjectItem(sec, "sections"), use, aside_here, depth + 1, out, order);
         free(cat);
     }
 }
@@ -468,7 +481,8 @@ static int by_category_score(const void *a, const void *b) {
 }
 
 /* Ranks spread over the report: round k takes the k-th best figure of
- * every heading (headings in the order of their best figure), so that the
+ * every heading (headings in the order of their best figure; those of
+ * problems and plans after all others), so that the
  * top ten of a report whose first section is full of percentages still
  * covers its other sections. Sorts cs by rank and stores it in score.
  * Sorting only: linear-logarithmic in the number of figures. */
@@ -491,7 +505,9 @@ static void rank_spread(cands *cs) {
         for (size_t i = start; i < n && (i == start || !strcmp(cat_of(&cs->v[i]),
                                                                 cat_of(&cs->v[start])));
              i++)
-            cs->v[i].rank_key = (double)(i - start) * (double)n + (double)g;
+            /* figures about problems and plans after all about results */
+            cs->v[i].rank_key = (double)(i - start) * (double)n + (double)g +
+                                (cs->v[i].aside ? (double)n * (double)n : 0.0);
     }
     free(heads);
     qsort(cs->v, n, sizeof *cs->v, by_rank_key);
@@ -510,8 +526,8 @@ void imp_indicators(const imp_ctx *c, cJSON *doc) {
     const cJSON *para;
     cJSON_ArrayForEach(para, cJSON_GetObjectItem(doc, "summary"))
         if (cJSON_IsString(para))
-            scan(para->valuestring, strlen(para->valuestring), "概况", true, &cs, &order);
-    scan_sections(cJSON_GetObjectItem(doc, "sections"), NULL, 0, &cs, &order);
+            scan(para->valuestring, strlen(para->valuestring), "概况", true, false, &cs, &order);
+    scan_sections(cJSON_GetObjectItem(doc, "sections"), NULL, false, 0, &cs, &order);
     /* one indicator per figure and label: the first in the text */
     if (cs.n) qsort(cs.v, cs.n, sizeof *cs.v, by_identity);
     for (size_t i = 1; i < cs.n; i++)
