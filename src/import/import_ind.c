@@ -49,15 +49,10 @@ static const char *unit_at(const char *s) {
     return NULL;
 }
 
-/* What follows a unit that makes it no unit: 3个月 (a duration), 2次会议
- * is fine; 5条意见 fine; but 30条 inside a 《title》 is excluded apart. */
+/* What follows 个 that makes it a duration, not a count: 3个月, 5个工作日. */
 static bool bad_after(const char *unit, const char *after) {
-    if (!strcmp(unit, "个") && (!strncmp(after, "月", 3) || !strncmp(after, "工作日", 9) ||
-                                !strncmp(after, "小时", 6)))
-        return true;
-    if (!strcmp(unit, "期") || !strcmp(unit, "批") || !strcmp(unit, "类"))
-        return false;
-    return false;
+    return !strcmp(unit, "个") && (!strncmp(after, "月", 3) || !strncmp(after, "工作日", 9) ||
+                                   !strncmp(after, "小时", 6));
 }
 
 typedef struct cand {
@@ -83,10 +78,6 @@ static bool is_clause_end(uint32_t cp) {
     default:
         return false;
     }
-}
-
-static bool is_major_end(uint32_t cp) {
-    return cp == 0x3002 || cp == 0xFF1B || cp == ';' || cp == 0xFF01 || cp == 0xFF1F;
 }
 
 /* Words a label does not start or end with: they say how, not what. */
@@ -384,7 +375,6 @@ static void scan(const char *p, size_t len, const char *category, bool lead, boo
         xgrow(&out->v, &out->cap, out->n + 1, sizeof *out->v);
         out->v[out->n++] = (cand){buf_steal(&label, NULL), xstrdup(unit), quote,
                                   category ? xstrdup(category) : NULL, value, score, 0, aside, (*order)++};
-        (void)is_major_end;
     }
 }
 

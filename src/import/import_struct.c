@@ -650,7 +650,7 @@ static void join_broken_lines(st *s) {
      * the pass stays linear however many lines one paragraph was broken
      * into; the text is put together once at the end. */
     size_t n = s->ls.n;
-    size_t run = 0, run_chars = 0, run_han = 0;
+    size_t run_chars = 0, run_han = 0;
     uint32_t run_last = 0;
     bool run_closed = true; /* the run cannot take the next line */
     for (size_t j = 0; j < n; j++) {
@@ -674,7 +674,6 @@ static void join_broken_lines(st *s) {
             run_last = last_cp(b->text, b->len);
             continue;
         }
-        run = j;
         run_chars = b_chars;
         run_han = b_han;
         run_last = last_cp(b->text, b->len);
@@ -683,7 +682,6 @@ static void join_broken_lines(st *s) {
         run_closed = b->hint != HINT_NONE || (j < 6 && title_like(b->text, b->len)) ||
                      (numbered(b) && heading_end(b->text, b->len) == b->len);
     }
-    (void)run;
     for (size_t i = 0; i < n;) {
         size_t e = i + 1, total = s->ls.v[i].len;
         while (e < n && s->ls.v[e].hint == HINT_NONE && s->ls.v[e].hint_level == -1)
