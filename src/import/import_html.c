@@ -361,21 +361,18 @@ bool imp_read_html(const imp_ctx *c, const char *data, size_t len, const char *f
             xmlFree(inside);
             if (!in) imp_doc_add(doc, title, strlen(title), HINT_TITLE, 0);
         }
-        /* the publication date outside the article */
+        /* the publication date outside the article: the first date after
+         * one of the words a page header gives it with */
         if (!doc->meta_date) {
             xmlChar *all = xmlNodeGetContent(body);
-            const char *keys[] = {"发布时间", "发布日期", "发表日期", "发文日期", "时间：", NULL};
+            const char *keys[] = {"发布时间", "发布日期", "发表日期", "发文日期", "成文日期",
+                                  "更新时间", "时间", "日期", NULL};
             for (int k = 0; all && keys[k] && !doc->meta_date; k++) {
                 const char *p = strstr((const char *)all, keys[k]);
+                char iso[11];
                 if (!p) continue;
-                p += strlen(keys[k]);
-                while (*p && !(*p >= '0' && *p <= '9')) {
-                    if ((unsigned char)*p >= 0x80 && !strncmp(p, "：", 3)) p += 3;
-                    else if (*p == ':' || *p == ' ') p++;
-                    else break;
-                }
-                if (strlen(p) >= 10 && p[4] == '-' && p[7] == '-')
-                    doc->meta_date = xstrndup(p, 10);
+                size_t rest = strlen(p), window = rest < 48 ? rest : 48;
+                if (imp_find_date(p, window, iso)) doc->meta_date = xstrdup(iso);
             }
             xmlFree(all);
         }

@@ -78,6 +78,10 @@ cJSON *imp_structure(const imp_ctx *c, const imp_doc *doc, imp_slug_fn slug, voi
  * text, checked. */
 void imp_indicators(const imp_ctx *c, cJSON *doc);
 
+/* The first date in s[0..len) (2022年2月21日, 2022-02-21, 2022/2/21,
+ * 二〇二二年二月二十一日) as ISO yyyy-mm-dd in iso. */
+bool imp_find_date(const char *s, size_t len, char iso[11]);
+
 /* Helpers on UTF-8 text. */
 uint32_t imp_cp_at(const char *s, size_t len, size_t i, size_t *next);
 bool imp_is_han(uint32_t cp);

@@ -212,6 +212,8 @@ static marker read_marker(const char *s, size_t len) {
         size_t e;
         uint32_t sep = imp_cp_at(s, len, j, &e);
         if (sep == 0x3001 || sep == 0xFF0E) return (marker){MK_CN, v, e}; /* 、 ． */
+        /* "一）" with its opening bracket lost, a typo found on real pages */
+        if (close_paren(sep)) return (marker){MK_CN_PAREN, v, e};
         return m;
     }
     v = read_arabic(s, len, 0, &j);
@@ -235,7 +237,7 @@ static marker read_marker(const char *s, size_t len) {
  * space where the heading's line ended, and no space before the 一是 that
  * starts the text). 0: not a heading. */
 static size_t heading_end(const char *s, size_t len) {
-    size_t chars = 0, words = 0;
+    size_t chars = 0, words = 0, han = 0;
     size_t start = read_marker(s, len).len;
     for (size_t i = 0; i < len;) {
         size_t nx;
@@ -244,7 +246,10 @@ static size_t heading_end(const char *s, size_t len) {
         if (chars > HEADING_MAX_CHARS) return 0;
         if (cp == 0x3002 || cp == 0xFF1A || cp == ':' || cp == 0xFF01 || cp == 0xFF1F) return nx;
         if (i >= start) {
-            if ((cp == ' ' || cp == 0x3000) && words >= 4) return i;
+            /* four Chinese characters of heading before the space: "一、2025 年"
+             * has a space inside its heading */
+            if ((cp == ' ' || cp == 0x3000) && han >= 4) return i;
+            if (imp_is_han(cp)) han++;
             /* "（一）优化机构职能一是…": the enumeration of the text starts */
             if (words >= 4 && !strncmp(s + i, "一是", 6)) return i;
             /* …思想1.深入学习: a deeper heading glued to this one */
@@ -270,6 +275,7 @@ static const char *const chrome_words[] = {
     "字号", "【字体", "上一篇", "下一篇", "相关阅读", "相关链接", "【打印】", "【关闭】",
     "今天是", "技术支持", "【大】", "【中】", "【小】", "大 中 小", "大中小", "视力保护色",
     "Copyright", "copyright", "收藏本页", "加入收藏", "设为首页", "微信扫码", "手机扫码",
+    "所在位置", "首页 >", "首页>", "首页 »", "首页»", "字体大小", "【字体", "分享至",
 };
 
 /* Fields of a page header or an information-disclosure table: "来源：…". */
@@ -277,11 +283,13 @@ static const char *const field_words[] = {
     "来源", "发布时间", "发布日期", "发表日期", "发表时间", "信息来源", "文章来源", "责任编辑",
     "编辑", "作者", "主办单位", "承办单位", "主办", "承办", "索引号", "发布机构", "生成日期",
     "成文日期", "文号", "主题分类", "发文机关", "公开方式", "公开范围", "信息分类", "联系电话",
-    "时间", "日期", "浏览", "录入", "审核", "校对", "供稿", "撰稿", "摄影", "字体",
+    "时间", "日期", "浏览", "录入", "审核", "校对", "供稿", "撰稿", "摄影", "字体", "体裁分类",
+    "有效性", "发文字号", "成文日期", "组配分类", "服务对象", "公文种类", "信息类别",
 };
 
 static bool is_colon_at(const char *s) {
-    return starts(s, "：") || starts(s, ":") || starts(s, " :") || starts(s, "】");
+    return starts(s, "：") || starts(s, ":") || starts(s, " :") || starts(s, " ：") ||
+           starts(s, "】") || starts(s, "]") || starts(s, " ]");
 }
 
 /* Why the line is site furniture, or NULL. */
@@ -289,6 +297,23 @@ static const char *chrome_reason(const char *s, size_t len) {
     size_t chars = nchars(s, len);
     uint32_t last = last_cp(s, len);
     if (chars > 120 || last == 0x3002) return NULL;
+    /* a row of an information-disclosure table: "[ 索引号 ] …", "- [ 有效性 ] 有效" */
+    {
+        const char *t = s;
+        if (starts(t, "- ")) t += 2;
+        if (starts(t, "[") || starts(t, "【")) {
+            const char *close = strstr(t, "]");
+            if (!close) close = strstr(t, "】");
+            if (close && close - t <= 24) return "information table";
+        }
+    }
+    /* a font-size widget set one choice a line */
+    static const char *const sizes[] = {"大", "中", "小", "A", "A+", "A-", "默认", "【大】"};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++)
+        if (len == strlen(sizes[k]) && !memcmp(s, sizes[k], len)) return "font-size widget";
+    /* "今天是 2019年12月3日星期二": the site's calendar, not the report's date */
+    if (chars <= 40 && has(s, "星期") && (has(s, "年") || has(s, "/") || has(s, "-")))
+        return "date widget";
     for (size_t k = 0; k < sizeof chrome_words / sizeof *chrome_words; k++)
         if (has(s, chrome_words[k])) return "site furniture";
     for (size_t k = 0; k < sizeof field_words / sizeof *field_words; k++) {
@@ -296,7 +321,8 @@ static const char *chrome_reason(const char *s, size_t len) {
         size_t n = strlen(field_words[k]);
         while ((p = strstr(p, field_words[k])) != NULL) {
             /* a field name starts the line or follows a space or a bracket */
-            bool at_start = p == s || p[-1] == ' ' || starts(p - 3 >= s ? p - 3 : s, "【") ||
+            bool at_start = p == s || p[-1] == ' ' || p[-1] == '[' || p[-1] == '-' ||
+                            starts(p - 3 >= s ? p - 3 : s, "【") ||
                             (p - 3 >= s && !memcmp(p - 3, "\xE3\x80\x80", 3));
             if (at_start && is_colon_at(p + n)) return "page header field";
             p += n;
@@ -401,6 +427,8 @@ static bool find_date(const char *s, size_t len, char iso[11]) {
     }
     return false;
 }
+
+bool imp_find_date(const char *s, size_t len, char iso[11]) { return find_date(s, len, iso); }
 
 /* ---- the document's state while it is being structured ------------------ */
 
@@ -590,13 +618,14 @@ static void split_long_lines(st *s) {
         size_t chars = l->hint == HINT_NONE ? nchars(l->text, l->len) : 0;
         size_t n = chars >= 200 ? long_line_cuts(l->text, l->len, cuts, 4096) : 0;
         /* A paragraph may list （一）…（二）… inside it; a line holding
-         * top-level headings (一、 二、, 第一部分) is more than a paragraph. */
+         * top-level headings (一、 二、, 第一部分), or one with headings
+         * under it, is more than a paragraph. */
         size_t top = 0;
         for (size_t k = 0; k < n; k++) {
             marker m = read_marker(l->text + cuts[k], l->len - cuts[k]);
             if (m.kind == MK_CN || m.kind == MK_PART) top++;
         }
-        if (!n || (chars < LONG_LINE_CHARS && top < 2)) {
+        if (!n || (chars < LONG_LINE_CHARS && top < 2 && !(top && n >= 3))) {
             xgrow(&out.v, &out.cap, out.n + 1, sizeof *out.v);
             out.v[out.n++] = *l;
             continue;
@@ -900,6 +929,12 @@ static bool boundary_before(uint32_t cp) {
     return cp == 0 || (!imp_is_han(cp) && !is_digit_cp(cp) && cp != '.');
 }
 
+/* Words in no place name: a candidate holding one is a clause, not a name. */
+static const char *const not_in_names[] = {
+    "政府", "委", "我", "在", "就", "现", "以及", "召开", "召開", "組織", "组织", "的", "全面",
+    "依法", "开展", "是", "为", "对", "各", "有关", "工作", "建设", "推进",
+};
+
 typedef struct place {
     size_t start, end; /* bytes of the whole name with its suffix */
     const char *level;
@@ -940,9 +975,26 @@ static size_t read_places(const char *s, size_t len, size_t from, place *out, si
                 best_end - i == wl)
                 bad = true;
         }
+        /* words no place name holds ("省政府和市", "以及市", "现就我镇") */
+        for (size_t w = 0; w < sizeof not_in_names / sizeof *not_in_names && !bad; w++) {
+            const char *hit = strstr(s + i, not_in_names[w]);
+            if (hit && hit + strlen(not_in_names[w]) <= s + best_end) bad = true;
+        }
+        /* a chain goes on without a conjunction: 清远市英德市, not 清远市和英德市 */
+        if (n > 0 && (starts(s + i, "和") || starts(s + i, "与") || starts(s + i, "及") ||
+                      starts(s + i, "或")))
+            bad = true;
         if (bad) break;
         out[n++] = (place){i, best_end, best_level};
         i = best_end;
+        /* 鲤城区人民政府金龙街道办事处: the place the body governs comes after */
+        if (starts(s + i, "人民政府") && n < max) {
+            place next[1];
+            if (read_places(s, len, i + 12, next, 1) == 1) {
+                i += 12;
+                continue;
+            }
+        }
         /* 区委, 县政府, 市人民…: the chain ends at the body it names */
         if (starts(s + i, "委") || starts(s + i, "政府") || starts(s + i, "人民") ||
             starts(s + i, "党") || starts(s + i, "司法") || starts(s + i, "法治"))
@@ -955,9 +1007,21 @@ typedef struct region {
     char *name, *level, *parent;
 } region;
 
+static void region_set(region *r, const char *s, const place *p, size_t n) {
+    r->name = xstrndup(s + p[n - 1].start, p[n - 1].end - p[n - 1].start);
+    r->level = xstrdup(p[n - 1].level);
+    r->parent = n > 1 ? xstrndup(s + p[0].start, p[n - 1].start - p[0].start) : NULL;
+    /* 鲤城区人民政府金龙街道: the parent is the places, not the body */
+    if (r->parent) {
+        char *gov = strstr(r->parent, "人民政府");
+        if (gov) memmove(gov, gov + 12, strlen(gov + 12) + 1);
+    }
+}
+
 /* The place a text is about: the last of the first chain of places that
- * starts at a boundary. */
-static bool region_in(const char *s, size_t len, region *r) {
+ * starts at a boundary. In running text (strict) the chain must be followed
+ * by what follows a place's name; a title or a signature is all names. */
+static bool region_in(const char *s, size_t len, region *r, bool strict) {
     uint32_t prev = 0;
     for (size_t i = 0; i < len;) {
         size_t nx;
@@ -982,7 +1046,7 @@ static bool region_in(const char *s, size_t len, region *r) {
             if (n) {
                 /* a chain must be followed by what follows a place name */
                 const char *after = s + p[n - 1].end;
-                bool ok = !imp_is_han(imp_cp_at(s, len, p[n - 1].end, NULL)) ||
+                bool ok = !strict || !imp_is_han(imp_cp_at(s, len, p[n - 1].end, NULL)) ||
                           starts(after, "委") || starts(after, "党") ||
                           starts(after, "人民政府") || starts(after, "政府") ||
                           starts(after, "关于") || starts(after, "法治") ||
@@ -995,10 +1059,7 @@ static bool region_in(const char *s, size_t len, region *r) {
                           starts(after, "20") || starts(after, "以") || starts(after, "紧紧") ||
                           starts(after, "认真") || starts(after, "始终");
                 if (ok) {
-                    r->name = xstrndup(s + p[n - 1].start, p[n - 1].end - p[n - 1].start);
-                    r->level = xstrdup(p[n - 1].level);
-                    r->parent = n > 1 ? xstrndup(s + p[0].start, p[n - 1].start - p[0].start)
-                                      : NULL;
+                    region_set(r, s, p, n);
                     return true;
                 }
                 i = p[n - 1].end;
@@ -1012,9 +1073,82 @@ static bool region_in(const char *s, size_t len, region *r) {
     return false;
 }
 
+/* The place a report names most often, for a text that names none where
+ * a report names its subject (no title, an opening without it): places
+ * after a boundary or after 在/于/到/入/让 ("在下太镇落地生根"), counted; the
+ * most frequent wins, a town over a county over a city on a tie. */
+static bool region_by_count(const lines *ls, region *r) {
+    typedef struct cand_place {
+        char *name;
+        const char *level;
+        size_t count, first;
+    } cand_place;
+    cand_place *cs = NULL;
+    size_t n = 0, cap = 0, order = 0;
+    for (size_t li = 0; li < ls->n && li < 400; li++) {
+        const char *s = ls->v[li].text;
+        size_t len = ls->v[li].len;
+        uint32_t prev = 0;
+        for (size_t i = 0; i < len;) {
+            size_t nx;
+            uint32_t cp = imp_cp_at(s, len, i, &nx);
+            bool after_word = prev == 0x5728 || prev == 0x4E8E || prev == 0x5230 ||
+                              prev == 0x5165 || prev == 0x8BA9; /* 在 于 到 入 让 */
+            if (imp_is_han(cp) && (boundary_before(prev) || after_word)) {
+                place p[6];
+                size_t k = read_places(s, len, i, p, 6);
+                if (k) {
+                    size_t nl = p[k - 1].end - p[k - 1].start;
+                    size_t c = 0;
+                    while (c < n && (strlen(cs[c].name) != nl ||
+                                     memcmp(cs[c].name, s + p[k - 1].start, nl)))
+                        c++;
+                    if (c == n) {
+                        xgrow(&cs, &cap, n + 1, sizeof *cs);
+                        cs[n++] = (cand_place){xstrndup(s + p[k - 1].start, nl), p[k - 1].level,
+                                               0, order++};
+                    }
+                    cs[c].count++;
+                    i = p[k - 1].end;
+                    prev = 'x';
+                    continue;
+                }
+            }
+            prev = cp;
+            i = nx;
+        }
+    }
+    static const char *const specific[] = {"街道", "镇", "乡", "县", "区", "旗", "市"};
+    size_t best = SIZE_MAX;
+    int best_spec = 0;
+    for (size_t c = 0; c < n; c++) {
+        int spec = 0;
+        for (int k = 0; k < 7; k++)
+            if (!strcmp(cs[c].level, specific[k])) spec = 7 - k;
+        if (best == SIZE_MAX || cs[c].count > cs[best].count ||
+            (cs[c].count == cs[best].count && spec > best_spec)) {
+            best = c;
+            best_spec = spec;
+        }
+    }
+    bool found = best != SIZE_MAX;
+    if (found) {
+        r->name = xstrdup(cs[best].name);
+        r->level = xstrdup(cs[best].level);
+        r->parent = NULL;
+    }
+    for (size_t c = 0; c < n; c++) free(cs[c].name);
+    free(cs);
+    return found;
+}
+
 /* The first 19xx/20xx followed by 年 (or 年度). */
 static int year_in(const char *s, size_t len) {
+    int quoted = 0; /* inside 《a document's title》, whose years are not the report's */
     for (size_t i = 0; i + 4 < len; i++) {
+        if (!strncmp(s + i, "《", 3)) quoted++;
+        if (!strncmp(s + i, "》", 3) && quoted) quoted--;
+        if (quoted) continue;
         if ((s[i] == '1' && s[i + 1] == '9') || (s[i] == '2' && s[i + 1] == '0')) {
             if (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') continue;
             bool d = true;
@@ -1041,8 +1175,8 @@ static void classify_headings(const lines *ls, heading_info *h) {
     int hint_levels[16] = {0};
     int kind_hint[MK_KINDS];
     for (int k = 0; k < MK_KINDS; k++) kind_hint[k] = 0;
-    int last_num[MK_KINDS];
-    for (int k = 0; k < MK_KINDS; k++) last_num[k] = 0;
+    int last_num[MK_KINDS], last_any[MK_KINDS];
+    for (int k = 0; k < MK_KINDS; k++) last_num[k] = last_any[k] = 0;
     bool any_hint = false;
     for (size_t i = 0; i < ls->n; i++) {
         const line *l = &ls->v[i];
@@ -1061,10 +1195,12 @@ static void classify_headings(const lines *ls, heading_info *h) {
         if (!e) continue;
         /* numbers run 1, 2, 3 … in each list; a number that does not
          * continue or start one is an item of a list inside the text */
-        int prev = last_num[m.kind];
-        if (!(m.number == 1 || (m.number > prev && m.number <= prev + 2) || m.number == prev))
+        int prev = last_num[m.kind], any = last_any[m.kind];
+        /* some reports number a level on across its parents: （二） 3. */
+        if (!(m.number == 1 || (m.number > prev && m.number <= prev + 2) || m.number == prev ||
+              (any && m.number == any + 1)))
             continue;
-        last_num[m.kind] = m.number;
+        last_num[m.kind] = last_any[m.kind] = m.number;
         /* a deeper list restarts under each new heading above it */
         for (int k = m.kind + 1; k < MK_KINDS; k++) last_num[k] = 0;
         used[m.kind] = true;
@@ -1235,14 +1371,17 @@ cJSON *imp_structure(const imp_ctx *c, const imp_doc *doc, imp_slug_fn slug, voi
         r.name = xstrdup(m);
         where = "meta";
         region tmp = {0};
-        if (region_in(m, strlen(m), &tmp)) {
+        if (region_in(m, strlen(m), &tmp, false)) {
             r.level = tmp.level, tmp.level = NULL;
         }
         free(tmp.name), free(tmp.level), free(tmp.parent);
     }
     if (!s.issuer && s.title) {
-        /* 某某市人民政府关于…的报告: the issuer opens the title */
+        /* 某某市人民政府关于…的报告, 某县人民政府2022年度…: the issuer opens
+         * the title */
         const char *about = strstr(s.title, "关于");
+        const char *gov = strstr(s.title, "人民政府");
+        if (!about && gov && gov[12] >= '0' && gov[12] <= '9') about = gov + 12;
         if (about && about > s.title && signature_like(s.title, (size_t)(about - s.title))) {
             size_t n = (size_t)(about - s.title);
             if (ends(s.title, n, "政府") || ends(s.title, n, "局") || ends(s.title, n, "委员会") ||
@@ -1250,12 +1389,15 @@ cJSON *imp_structure(const imp_ctx *c, const imp_doc *doc, imp_slug_fn slug, voi
                 s.issuer = xstrndup(s.title, n);
         }
     }
-    if (!where && s.title && region_in(s.title, strlen(s.title), &r)) where = "title";
-    else if (!where && s.issuer && region_in(s.issuer, strlen(s.issuer), &r)) where = "issuer";
+    if (!where && s.title && region_in(s.title, strlen(s.title), &r, false)) where = "title";
+    else if (!where && s.issuer && region_in(s.issuer, strlen(s.issuer), &r, false))
+        where = "issuer";
     for (size_t i = 0; !where && i < s.ls.n && i < 6; i++)
-        if (region_in(s.ls.v[i].text, s.ls.v[i].len, &r)) where = "text";
-    if (!where && doc->meta_title && region_in(doc->meta_title, strlen(doc->meta_title), &r))
+        if (region_in(s.ls.v[i].text, s.ls.v[i].len, &r, true)) where = "text";
+    if (!where && doc->meta_title &&
+        region_in(doc->meta_title, strlen(doc->meta_title), &r, false))
         where = "page title";
+    if (!where && region_by_count(&s.ls, &r)) where = "text (the place it names most)";
     if ((m = imp_meta(c, "region.level")) != NULL) {
         free(r.level);
         r.level = xstrdup(m);
