@@ -220,11 +220,16 @@ bool import_is_raw_name(const char *path) {
     return false;
 }
 
-/* Case-insensitive search in the first bytes of data. */
+/* Case-insensitive search in the first bytes of data, from each place its
+ * first character is (a '<' for tags). */
 static bool head_has(const char *data, size_t len, const char *needle, size_t within) {
     size_t n = strlen(needle), lim = len < within ? len : within;
-    for (size_t i = 0; i + n <= lim; i++)
-        if (!strncasecmp(data + i, needle, n)) return true;
+    for (const char *p = data; p && (size_t)(p - data) + n <= lim;) {
+        p = memchr(p, needle[0], lim - (size_t)(p - data));
+        if (!p || (size_t)(p - data) + n > lim) break;
+        if (!strncasecmp(p, needle, n)) return true;
+        p++;
+    }
     return false;
 }
 

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
+#include "../util/utf8.h"
 #include "import.h"
 
 /* Caps that keep hostile documents bounded (docs/import.md). */
@@ -82,8 +83,15 @@ void imp_indicators(const imp_ctx *c, cJSON *doc);
  * 二〇二二年二月二十一日) as ISO yyyy-mm-dd in iso. */
 bool imp_find_date(const char *s, size_t len, char iso[11]);
 
-/* Helpers on UTF-8 text. */
-uint32_t imp_cp_at(const char *s, size_t len, size_t i, size_t *next);
+/* Helpers on UTF-8 text. imp_cp_at: the character at s[i] (U+FFFD for a
+ * bad sequence), and where the next starts; inline, since every pass of
+ * import walks text a character at a time. */
+static inline uint32_t imp_cp_at(const char *s, size_t len, size_t i, size_t *next) {
+    size_t j = i;
+    uint32_t cp = utf8_next_fast(s, len, &j);
+    if (next) *next = j;
+    return cp;
+}
 bool imp_is_han(uint32_t cp);
 bool imp_is_space(uint32_t cp);
 

@@ -977,8 +977,9 @@ static size_t read_places(const char *s, size_t len, size_t from, place *out, si
         }
         /* words no place name holds ("省政府和市", "以及市", "现就我镇") */
         for (size_t w = 0; w < sizeof not_in_names / sizeof *not_in_names && !bad; w++) {
-            const char *hit = strstr(s + i, not_in_names[w]);
-            if (hit && hit + strlen(not_in_names[w]) <= s + best_end) bad = true;
+            size_t wl = strlen(not_in_names[w]);
+            for (size_t at = i; at + wl <= best_end && !bad; at++)
+                bad = !memcmp(s + at, not_in_names[w], wl);
         }
         /* a chain goes on without a conjunction: 清远市英德市, not 清远市和英德市 */
         if (n > 0 && (starts(s + i, "和") || starts(s + i, "与") || starts(s + i, "及") ||

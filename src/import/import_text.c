@@ -13,13 +13,6 @@
 #include "../util/xalloc.h"
 #include "import_internal.h"
 
-uint32_t imp_cp_at(const char *s, size_t len, size_t i, size_t *next) {
-    size_t j = i;
-    uint32_t cp = utf8_next(s, len, &j);
-    if (next) *next = j;
-    return cp;
-}
-
 bool imp_is_han(uint32_t cp) {
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
            (cp >= 0x20000 && cp <= 0x3134F) || (cp >= 0xF900 && cp <= 0xFAFF) || cp == 0x3007;
