@@ -162,20 +162,10 @@ typedef struct reader {
 
 static void runs(reader *r, const xmlNode *n, int depth);
 
-/* Ends a paragraph: at the end of a w:p (hard) or at a line break inside
- * one. A paragraph after a hard end is marked gap_before, as one after a
- * blank line in a text file. */
+/* Ends a paragraph: at the end of a w:p (hard) or at a line break inside one. */
 static void put_para(reader *r, int level, bool hard) {
     imp_hint hint = level < 0 ? HINT_TITLE : level > 0 ? HINT_HEADING : HINT_NONE;
-    size_t before = r->doc->n;
-    if (r->cur.len) imp_doc_add(r->doc, r->cur.data, r->cur.len, hint, level > 0 ? level : 0);
-    if (r->doc->n > before) {
-        r->doc->paras[r->doc->n - 1].gap_before = !r->soft;
-        r->soft = !hard;
-    } else if (hard) {
-        r->soft = false;
-    }
-    r->cur.len = 0;
+    imp_doc_end_para(r->doc, &r->cur, hint, level > 0 ? level : 0, hard, &r->soft);
 }
 
 /* Text of a paragraph's runs; a line break inside a paragraph starts a new

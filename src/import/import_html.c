@@ -114,19 +114,9 @@ typedef struct walker {
 } walker;
 
 /* Ends the paragraph being gathered. hard: at a block's edge (<p>, <div>…)
- * rather than a <br>; a paragraph that follows a hard break is marked
- * gap_before, as one after a blank line in a text file. */
+ * rather than a <br>. */
 static void flush_break(walker *w, bool hard) {
-    size_t before = w->doc->n;
-    if (w->cur.len) imp_doc_add(w->doc, w->cur.data, w->cur.len, w->hint, w->level);
-    if (w->doc->n > before) {
-        w->doc->paras[w->doc->n - 1].gap_before = !w->soft;
-        w->soft = !hard;
-    } else if (hard) {
-        w->soft = false;
-    }
-    w->cur.len = 0;
-    if (w->cur.data) w->cur.data[0] = 0;
+    imp_doc_end_para(w->doc, &w->cur, w->hint, w->level, hard, &w->soft);
     w->hint = HINT_NONE;
     w->level = 0;
 }

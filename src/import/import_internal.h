@@ -51,6 +51,12 @@ void imp_doc_free(imp_doc *doc);
 /* Adds text[0..len) as one paragraph after trimming white space (ASCII,
  * U+00A0, U+3000, U+2002–U+200B, BOM); empty text adds nothing. */
 void imp_doc_add(imp_doc *doc, const char *text, size_t len, imp_hint hint, int level);
+/* Ends the paragraph gathered in cur (the readers of markup): adds it with
+ * its hint and empties cur. hard: at the edge of a block (<p>, a Word
+ * paragraph) rather than at a line break inside one; a paragraph that
+ * follows a hard end is marked gap_before, as one after a blank line in a
+ * text file. *soft carries the kind of the last end between calls. */
+void imp_doc_end_para(imp_doc *doc, buf *cur, imp_hint hint, int level, bool hard, bool *soft);
 /* Adds every line of text as a paragraph. */
 void imp_doc_add_lines(imp_doc *doc, const char *text, size_t len);
 /* One line of --explain: "SOURCE: ACTION: WHY: TEXT", where ACTION is

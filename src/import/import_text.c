@@ -56,6 +56,19 @@ void imp_doc_add(imp_doc *doc, const char *text, size_t len, imp_hint hint, int 
         (imp_para){.text = xstrndup(text + a, b - a), .len = b - a, .hint = hint, .hint_level = level};
 }
 
+void imp_doc_end_para(imp_doc *doc, buf *cur, imp_hint hint, int level, bool hard, bool *soft) {
+    size_t before = doc->n;
+    if (cur->len) imp_doc_add(doc, cur->data, cur->len, hint, level);
+    if (doc->n > before) {
+        doc->paras[doc->n - 1].gap_before = !*soft;
+        *soft = !hard;
+    } else if (hard) {
+        *soft = false;
+    }
+    cur->len = 0;
+    if (cur->data) cur->data[0] = 0;
+}
+
 void imp_doc_add_lines(imp_doc *doc, const char *text, size_t len) {
     size_t start = 0;
     bool gap = false;

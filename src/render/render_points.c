@@ -158,6 +158,15 @@ static rpoint *add_point(rpoints *out, size_t *cap) {
     return p;
 }
 
+/* A point of one sentence (which it takes), from the paragraph at path. */
+static void add_sentence_point(rpoints *out, size_t *cap, char *sentence, const char *path) {
+    rpoint *p = add_point(out, cap);
+    p->sent = xcalloc(1, sizeof(char *));
+    p->sent[0] = sentence;
+    p->n_sent = p->init = p->keep = 1;
+    p->path = xstrdup(path);
+}
+
 /* One point per section: its heading leads, its first sentences follow. */
 static void point_of_section(const tmpl_block *b, const report_section *ch, const char *cpath,
                              rpoints *out, size_t *cap, para *paras, size_t n_paras) {
@@ -211,15 +220,10 @@ static bool points_by_fallback(rctx *c, const tmpl_block *b, rpoints *out) {
         char **sent = NULL;
         size_t ns = rc_sentences(paras[k].text, &sent);
         for (size_t i = 0; i < ns; i++) {
-            if (out->n < b->count && has_word(sent[i], b->match, b->n_match)) {
-                rpoint *p = add_point(out, &cap);
-                p->sent = xcalloc(1, sizeof(char *));
-                p->sent[0] = sent[i];
-                p->n_sent = p->init = p->keep = 1;
-                p->path = xstrdup(paras[k].path);
-            } else {
+            if (out->n < b->count && has_word(sent[i], b->match, b->n_match))
+                add_sentence_point(out, &cap, sent[i], paras[k].path);
+            else
                 free(sent[i]);
-            }
         }
         free(sent);
         free(paras[k].path);
@@ -272,15 +276,10 @@ void rc_points_collect(rctx *c, const tmpl_block *b, rpoints *out) {
         char **sent = NULL;
         size_t ns = rc_sentences(paras[k].text, &sent);
         for (size_t s = 0; s < ns; s++) {
-            if (s >= paras[k].used && out->n < b->count) {
-                rpoint *p = add_point(out, &cap);
-                p->sent = xcalloc(1, sizeof(char *));
-                p->sent[0] = sent[s];
-                p->n_sent = p->init = p->keep = 1;
-                p->path = xstrdup(paras[k].path);
-            } else {
+            if (s >= paras[k].used && out->n < b->count)
+                add_sentence_point(out, &cap, sent[s], paras[k].path);
+            else
                 free(sent[s]);
-            }
         }
         free(sent);
     }
