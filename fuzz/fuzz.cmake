@@ -53,4 +53,12 @@ foreach(fmt txt html docx)
                    ${CMAKE_SOURCE_DIR}/fuzz/import-seeds/${fmt})
   set_tests_properties(fuzz.import_${fmt} PROPERTIES LABELS fuzz TIMEOUT 86400)
 endforeach()
-set_tests_properties(fuzz.report fuzz.template fuzz.text fuzz.ttf PROPERTIES LABELS fuzz TIMEOUT 86400)
+# The recipients CSV of briefing mail.
+add_executable(fuzz_csv ${CMAKE_SOURCE_DIR}/fuzz/fuzz_csv.c)
+target_link_libraries(fuzz_csv PRIVATE briefing_fuzz_lib)
+target_link_options(fuzz_csv PRIVATE -fsanitize=fuzzer)
+add_test(NAME fuzz.csv
+         COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_csv>
+                 ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/csv.dict
+                 ${CMAKE_SOURCE_DIR}/fuzz/csv-seeds)
+set_tests_properties(fuzz.report fuzz.template fuzz.text fuzz.ttf fuzz.csv PROPERTIES LABELS fuzz TIMEOUT 86400)

@@ -65,6 +65,13 @@ add_test(NAME import.seeds
          COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/import_seeds.sh --check $<TARGET_FILE:briefing>
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 
+# briefing mail -o: every message parsed back by Python's email package
+# (tests/mail/mail_eml.py).
+add_test(NAME mail.eml
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/mail/mail_eml.py $<TARGET_FILE:briefing>
+                 ${CMAKE_BINARY_DIR}/mail-out
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
 # The command line's contract (tests/cli/cli_test.sh).
 add_test(NAME cli.contract COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/cli_test.sh $<TARGET_FILE:briefing>
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

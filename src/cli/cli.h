@@ -50,5 +50,6 @@ int cmd_render(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
 
 #endif

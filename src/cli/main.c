@@ -21,6 +21,7 @@ static const command commands[] = {
     {"check", cmd_check},
     {"batch", cmd_batch},
     {"compare", cmd_compare},
+    {"mail", cmd_mail},
 };
 
 int main(int argc, char **argv) {

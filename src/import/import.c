@@ -378,6 +378,15 @@ report *import_parse(importer *im, const char *data, size_t len, const char *sou
     return r;
 }
 
+char *import_decode_text(const char *data, size_t len, const char *source, const char *forced,
+                         size_t *out_len, diag_list *d) {
+    imp_ctx c = {.source = source, .d = d};
+    size_t n = 0;
+    char *text = imp_decode(&c, data, len, forced, NULL, &n);
+    if (text && out_len) *out_len = n;
+    return text;
+}
+
 report *import_load(importer *im, const char *path, const import_opts *opts, diag_list *d) {
     size_t len = 0;
     char *data = file_read_all(path, REPORT_MAX_BYTES, &len, d);

@@ -81,6 +81,14 @@ report *import_parse(importer *im, const char *data, size_t len, const char *sou
  * Only at exit, when no thread uses import any more. */
 void import_process_cleanup(void);
 
+/* Text in any encoding import reads (UTF-8 with or without BOM, UTF-16 with
+ * BOM, GB18030; forced: an ICU converter name, or NULL) as UTF-8 with LF
+ * line ends, NUL-terminated, owned by the caller; NULL with a diagnostic
+ * naming source (and the offset of the bad bytes) when it cannot be read.
+ * For other text files of the pipeline (the recipients of mail). */
+char *import_decode_text(const char *data, size_t len, const char *source, const char *forced,
+                         size_t *out_len, diag_list *d);
+
 /* Reads the file (up to REPORT_MAX_BYTES) and imports it. */
 report *import_load(importer *im, const char *path, const import_opts *opts, diag_list *d);
 
