@@ -4,6 +4,7 @@
  * Invariants: no crash, leak or sanitizer report; a loaded list has at least
  * one row, each with an id and valid "to" addresses (what mail_compose
  * relies on), or the load failed with an error diagnostic. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -156,6 +156,12 @@ if(BRIEFING_VALGRIND AND NOT BRIEFING_SANITIZE)
                    ${CMAKE_SOURCE_DIR}/input/hengshan-2021.json -o ${CMAKE_BINARY_DIR}/memcheck-hengshan.pdf
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   string(REPLACE ";" " " BRIEFING_MEMCHECK_WORDS "${BRIEFING_MEMCHECK}")
+  # a message composed and written (GMime, the CSV, a render) under valgrind
+  add_test(NAME memcheck.mail.hengshan-2021
+           COMMAND ${BRIEFING_MEMCHECK} $<TARGET_FILE:briefing> mail
+                   ${CMAKE_SOURCE_DIR}/input/hengshan-2021.json --to ${CMAKE_SOURCE_DIR}/tests/mail/to.csv
+                   --from "briefing <briefing@example.gov.cn>" -o ${CMAKE_BINARY_DIR}/memcheck-mail
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   # import rule cases of every reader (text, GB18030, UTF-16, web page,
   # .docx) and the structure passes, under valgrind
   add_test(NAME memcheck.import.cases
