@@ -113,24 +113,11 @@ typedef struct bind {
     char year[16];
 } bind;
 
-static bool is(const char *name, size_t len, const char *s) {
-    return strlen(s) == len && !memcmp(name, s, len);
-}
-
 static const char *lookup(void *user, const char *name, size_t len) {
     bind *b = user;
-    const report *r = b->r;
-    if (is(name, len, "name")) return b->row && b->row->name[0] ? b->row->name : NULL;
-    if (is(name, len, "template")) return b->template_name;
-    if (is(name, len, "id")) return r->id;
-    if (is(name, len, "title")) return r->title;
-    if (is(name, len, "year")) return b->year;
-    if (is(name, len, "region.name")) return r->region_name;
-    if (is(name, len, "region.level")) return r->region_level;
-    if (is(name, len, "region.parent")) return r->region_parent;
-    if (is(name, len, "issuer")) return r->issuer;
-    if (is(name, len, "date")) return r->date;
-    return NULL;
+    if (len == 4 && !memcmp(name, "name", 4)) return b->row && b->row->name[0] ? b->row->name : NULL;
+    if (len == 8 && !memcmp(name, "template", 8)) return b->template_name;
+    return report_field(b->r, name, len, b->year);
 }
 
 static char *expand(const mail_template *mt, const char *key, const char *text, bind *b,
@@ -151,7 +138,6 @@ static char *expand(const mail_template *mt, const char *key, const char *text, 
 
 char *mail_attachment_name(const mail_template *mt, const report *r, const mail_attachment *a) {
     bind b = {.r = r, .template_name = a->template_name};
-    snprintf(b.year, sizeof b.year, "%d", r->year);
     diag_list *d = diag_list_new();
     char *stem = expand(mt, "attachment", mt->attachment, &b, d);
     diag_list_free(d);
@@ -309,7 +295,6 @@ bool mail_compose(const report *r, const mail_row *row, const char *from, const 
     mail_gmime_init();
     *out = (mail_message){0};
     bind b = {.r = r, .row = row};
-    snprintf(b.year, sizeof b.year, "%d", r->year);
     char *subject = expand(mt, "subject", mt->subject, &b, d);
     char *greeting = expand(mt, "greeting", mt->greeting, &b, d);
     char *intro = expand(mt, "intro", mt->intro, &b, d);

@@ -69,16 +69,10 @@ static const char *lookup(void *user, const char *name, size_t len) {
     }
     const report *r = c->r;
     if (!r) return NULL;
-    if (is(name, len, "id")) return r->id;
-    if (is(name, len, "title")) return r->title;
     if (is(name, len, "year")) return c->year;
-    if (is(name, len, "region.name")) return r->region_name;
-    if (is(name, len, "region.level")) return r->region_level;
-    if (is(name, len, "region.parent")) return r->region_parent;
-    if (is(name, len, "issuer")) return r->issuer;
-    if (is(name, len, "date")) return r->date;
     if (is(name, len, "date_zh")) return c->date_zh;
-    return NULL;
+    char unused[16];
+    return report_field(r, name, len, unused);
 }
 
 bool rc_expand(rctx *c, const char *text, const char *tpath, bool optional, buf *out) {

@@ -875,3 +875,22 @@ void report_free(report *r) {
     free_sections(r->sections, r->n_sections);
     free(r);
 }
+
+static bool field_is(const char *name, size_t len, const char *s) {
+    return strlen(s) == len && !memcmp(name, s, len);
+}
+
+const char *report_field(const report *r, const char *name, size_t len, char year_buf[16]) {
+    if (field_is(name, len, "id")) return r->id;
+    if (field_is(name, len, "title")) return r->title;
+    if (field_is(name, len, "year")) {
+        snprintf(year_buf, 16, "%d", r->year);
+        return year_buf;
+    }
+    if (field_is(name, len, "region.name")) return r->region_name;
+    if (field_is(name, len, "region.level")) return r->region_level;
+    if (field_is(name, len, "region.parent")) return r->region_parent;
+    if (field_is(name, len, "issuer")) return r->issuer;
+    if (field_is(name, len, "date")) return r->date;
+    return NULL;
+}

@@ -61,4 +61,10 @@ report *report_load(const char *path, diag_list *diags);
 
 void report_free(report *r); /* accepts NULL */
 
+/* The report's value of a template field (id, title, year, region.name,
+ * region.level, region.parent, issuer, date) given as name[0..len), or NULL
+ * when the field is unknown or the report lacks it. The year is formatted
+ * into year_buf. One table of names for every binder (templates, mail). */
+const char *report_field(const report *r, const char *name, size_t len, char year_buf[16]);
+
 #endif
