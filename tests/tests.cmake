@@ -72,6 +72,17 @@ add_test(NAME mail.eml
                  ${CMAKE_BINARY_DIR}/mail-out
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 
+# briefing mail --smtp against real servers on 127.0.0.1 (tests/mail/mail_smtp.py):
+# aiosmtpd with STARTTLS and AUTH, a scripted server injecting faults, killed
+# runs. The servers run on Debian's python3, which has python3-aiosmtpd
+# (scripts/setup.sh), whatever python3 comes first on PATH.
+find_program(BRIEFING_SERVER_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
+add_test(NAME mail.smtp
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/mail/mail_smtp.py $<TARGET_FILE:briefing>
+                 ${CMAKE_BINARY_DIR}/mail-smtp ${BRIEFING_SERVER_PYTHON}
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(mail.smtp PROPERTIES TIMEOUT 600)
+
 # The command line's contract (tests/cli/cli_test.sh).
 add_test(NAME cli.contract COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/cli_test.sh $<TARGET_FILE:briefing>
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

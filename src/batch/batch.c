@@ -39,6 +39,7 @@
 #include "../report/report.h"
 #include "../util/buf.h"
 #include "../util/file.h"
+#include "../util/strmap.h"
 #include "../util/xalloc.h"
 #include "batch_input.h"
 #include "batch_manifest.h"
@@ -71,17 +72,6 @@ typedef struct slot {
     double ms;
 } slot;
 
-/* Output names claimed so far, each with the source that claimed it: open
- * addressing, grown at half load. */
-typedef struct id_entry {
-    char *name, *source;
-} id_entry;
-
-typedef struct id_set {
-    id_entry *v;
-    size_t n, cap;
-} id_set;
-
 struct batch {
     const tmpl *t;
     const font_lib *fonts;
@@ -112,7 +102,7 @@ struct batch {
     size_t total;
     bool total_known, progress_shown;
 
-    id_set ids; /* producer only */
+    str_map ids; /* output name -> source that claimed it; producer only */
 };
 
 static double now_s(void) {
@@ -135,52 +125,6 @@ void batch_summary(const batch_stats *st, char *out, size_t size) {
 }
 
 /* ---- the id set -------------------------------------------------------- */
-
-static uint64_t str_hash(const char *s) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
-static id_entry *ids_find(id_set *set, const char *name) {
-    if (!set->cap) return NULL;
-    size_t mask = set->cap - 1;
-    for (size_t i = (size_t)str_hash(name) & mask;; i = (i + 1) & mask) {
-        if (!set->v[i].name) return NULL;
-        if (strcmp(set->v[i].name, name) == 0) return &set->v[i];
-    }
-}
-
-static void ids_put(id_set *set, char *name, char *source) {
-    if ((set->n + 1) * 2 > set->cap) {
-        id_set grown = {xcalloc(set->cap ? set->cap * 2 : 256, sizeof(id_entry)), set->n,
-                        set->cap ? set->cap * 2 : 256};
-        for (size_t i = 0; i < set->cap; i++) {
-            if (!set->v[i].name) continue;
-            size_t mask = grown.cap - 1, k = (size_t)str_hash(set->v[i].name) & mask;
-            while (grown.v[k].name) k = (k + 1) & mask;
-            grown.v[k] = set->v[i];
-        }
-        free(set->v);
-        *set = grown;
-    }
-    size_t mask = set->cap - 1, k = (size_t)str_hash(name) & mask;
-    while (set->v[k].name) k = (k + 1) & mask;
-    set->v[k] = (id_entry){name, source};
-    set->n++;
-}
-
-static void ids_free(id_set *set) {
-    for (size_t i = 0; i < set->cap; i++) {
-        free(set->v[i].name);
-        free(set->v[i].source);
-    }
-    free(set->v);
-    *set = (id_set){0};
-}
 
 /* ---- the output folder ------------------------------------------------- */
 
@@ -290,7 +234,7 @@ void batch_free(batch *b) {
         pthread_cond_destroy(&b->space);
         pthread_cond_destroy(&b->rendered);
     }
-    ids_free(&b->ids);
+    str_map_free(&b->ids);
     importer_free(b->im);
     buf_free(&b->line);
     free(b->manifest_tmp);
@@ -339,11 +283,11 @@ static void prepare(batch *b, slot *s, batch_item *item) {
     /* An id import made up (region and year) that another report of the
      * batch has: -2, -3 … in input order, so that two reports about one
      * region and year both get written. Ids written by hand stay errors. */
-    for (int k = 2; raw && ids_find(&b->ids, name) && k < 1000; k++) {
+    for (int k = 2; raw && str_map_get(&b->ids, name) && k < 1000; k++) {
         char *id = xasprintf("%.90s-%d", r->id, k);
         free(name);
         name = batch_file_name(id);
-        if (!ids_find(&b->ids, name)) {
+        if (!str_map_get(&b->ids, name)) {
             diag_add(s->d, DIAG_WARNING, s->source, "$.id",
                      "id \"%s\" is taken by another report of the batch; written as \"%s\"",
                      r->id, id);
@@ -357,16 +301,16 @@ static void prepare(batch *b, slot *s, batch_item *item) {
     if (strlen(name) != strlen(r->id) + 4 || strncmp(name, r->id, strlen(r->id)) != 0)
         diag_add(s->d, DIAG_WARNING, s->source, "$.id", "id \"%s\" is written as %s", r->id,
                  name);
-    id_entry *first = ids_find(&b->ids, name);
+    const char *first = str_map_get(&b->ids, name);
     if (first) {
         diag_add(s->d, DIAG_ERROR, s->source, "$.id",
                  "duplicate id \"%s\": %s has it too and is the one written", r->id,
-                 first->source);
+                 first);
         free(name);
         report_free(r);
         return;
     }
-    ids_put(&b->ids, xstrdup(name), xstrdup(s->source));
+    str_map_put(&b->ids, name, s->source);
     s->name = name;
     s->r = r;
 }

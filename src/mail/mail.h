@@ -70,6 +70,9 @@ typedef struct mail_message {
     size_t len;
     char *message_id; /* without angle brackets, owned */
     char *recipients; /* "to, cc, bcc" addresses as sent, owned */
+    char *sender;     /* the From address, bare (the SMTP envelope's), owned */
+    char **rcpt;      /* to, cc and bcc addresses, bare, each once, owned */
+    size_t n_rcpt;
 } mail_message;
 
 bool mail_compose(const report *r, const mail_row *row, const char *from, const mail_template *mt,

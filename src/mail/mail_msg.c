@@ -276,6 +276,28 @@ static bool add_addresses(GMimeMessage *m, GMimeAddressType type, const char *ce
     return true;
 }
 
+/* The envelope's recipients: every address of "to, cc, bcc" once (a person
+ * in To and Cc gets one copy). Addresses compare as written: the local part
+ * is case-sensitive in SMTP. */
+static void envelope(mail_message *m) {
+    size_t cap = 0;
+    for (char *p = m->recipients; *p;) {
+        size_t n = strcspn(p, ",");
+        while (n && p[n - 1] == ' ') n--;
+        char *a = xstrndup(p, n);
+        bool seen = !a[0];
+        for (size_t i = 0; i < m->n_rcpt && !seen; i++) seen = !strcmp(m->rcpt[i], a);
+        if (seen) {
+            free(a);
+        } else {
+            xgrow(&m->rcpt, &cap, m->n_rcpt + 1, sizeof *m->rcpt);
+            m->rcpt[m->n_rcpt++] = a;
+        }
+        p += strcspn(p, ",");
+        while (*p == ',' || *p == ' ') p++;
+    }
+}
+
 static GDateTime *message_date(const report *r, long long fallback) {
     int y, mo, da;
     if (fallback >= 0) return g_date_time_new_from_unix_utc(fallback);
@@ -311,6 +333,7 @@ bool mail_compose(const report *r, const mail_row *row, const char *from, const 
         diag_add(d, DIAG_ERROR, NULL, NULL, "--from: malformed address \"%s\"", from);
         ok = false;
     }
+    out->sender = xstrdup(all.data ? all.data : "");
     all.len = 0;
     if (all.data) all.data[0] = 0;
     add_addresses(m, GMIME_ADDRESS_TYPE_TO, row->to, &all);
@@ -392,6 +415,7 @@ bool mail_compose(const report *r, const mail_row *row, const char *from, const 
     g_mime_format_options_free(fo);
     out->recipients = all.data ? buf_steal(&all, NULL) : xstrdup("");
     buf_free(&all);
+    envelope(out);
     if (ok && out->len > max) {
         diag_add(d, DIAG_ERROR, r->source, NULL,
                  "the message is %zu bytes, over the limit of %zu (--max-size)", out->len, max);
@@ -408,5 +432,8 @@ void mail_message_free(mail_message *m) {
     free(m->data);
     free(m->message_id);
     free(m->recipients);
+    free(m->sender);
+    for (size_t i = 0; i < m->n_rcpt; i++) free(m->rcpt[i]);
+    free(m->rcpt);
     *m = (mail_message){0};
 }
