@@ -53,13 +53,15 @@ fuzz: build-asan
 # Import speed (raw reports into report JSON), per-report render times (fonts
 # loaded once), then `briefing batch` on a
 # synthetic national data set (2,850 county reports derived from input/), on one
-# thread and on every core, and fresh `briefing render` processes (docs/batch.md).
+# thread and on every core, and fresh `briefing render` processes (docs/batch.md);
+# then the national set through `briefing mail`, written and sent (docs/mail.md).
 bench: build
 	@./$(BUILD)/bench_import tests/import/seeds/*.txt $(wildcard tests/import/corpus/*.txt tests/import/corpus/*.html tests/import/corpus/*.docx)
 	@./$(BUILD)/bench_render input/*.json
 	@./$(BUILD)/gen_national -o $(BUILD)/national.ndjson input/*.json
 	@./$(BUILD)/bench_batch -b $(BUILD)/briefing -o $(BUILD)/bench-out \
 	  --fresh input/hengshan-2021.json $(BUILD)/national.ndjson
+	@python3 bench/bench_mail.py $(BUILD)/briefing $(BUILD)/national.ndjson $(BUILD)/bench-mail
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) out

@@ -61,4 +61,11 @@ add_test(NAME fuzz.csv
          COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_csv>
                  ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/csv.dict
                  ${CMAKE_SOURCE_DIR}/fuzz/csv-seeds)
-set_tests_properties(fuzz.report fuzz.template fuzz.text fuzz.ttf fuzz.csv PROPERTIES LABELS fuzz TIMEOUT 86400)
+add_executable(fuzz_journal ${CMAKE_SOURCE_DIR}/fuzz/fuzz_journal.c)
+target_link_libraries(fuzz_journal PRIVATE briefing_fuzz_lib)
+target_link_options(fuzz_journal PRIVATE -fsanitize=fuzzer)
+add_test(NAME fuzz.journal
+         COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_journal>
+                 ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/journal.dict
+                 ${CMAKE_SOURCE_DIR}/fuzz/journal-seeds)
+set_tests_properties(fuzz.report fuzz.template fuzz.text fuzz.ttf fuzz.csv fuzz.journal PROPERTIES LABELS fuzz TIMEOUT 86400)

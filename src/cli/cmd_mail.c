@@ -46,7 +46,7 @@ static void mail_usage(FILE *to) {
           "  --manifest FILE     one line per report (default OUTDIR/manifest.jsonl, or\n"
           "                      " DEFAULT_SEND_MANIFEST " when sending)\n"
           "  -j, --jobs N        workers, each with its own connection (default: one per\n"
-          "                      core; at most 4 when sending)\n"
+          "                      core, or 4 when sending)\n"
           "  --rate N[/s|/min|/h]  at most N messages per minute (or second, hour)\n"
           "  --retries N         more attempts after a temporary failure (default 3)\n"
           "  --retry-wait SECONDS  before the first retry, doubled each time (default 2)\n"

@@ -52,8 +52,9 @@ typedef struct mail_run_opts {
     const mail_smtp_opts *smtp; /* send through this server */
     const char *journal;        /* with smtp: the journal file (required) */
     const char *manifest;       /* NULL: OUTDIR/manifest.jsonl, or none when sending */
-    unsigned jobs;              /* workers (and connections); 0: one per core, at most 4
-                                   when sending (servers cap connections per client) */
+    unsigned jobs;              /* workers (and connections); 0: one per core, or 4 when
+                                   sending (waiting on the server; servers cap connections
+                                   per client, commonly at 10 or more) */
     double per_minute;          /* at most this many messages a minute; 0: no limit */
     unsigned retries;           /* further attempts after a temporary failure */
     long retry_wait_ms;         /* before the first retry, doubled each time (cap 60 s) */
