@@ -296,7 +296,6 @@ static int run(const mail_args *a, const mail_run_setup *setup, diag_list *d) {
         pthread_join(waiter, NULL);
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    mail_recipients_warn_unused(setup->rc, d);
     mail_run_free(m);
     if (st.interrupted) return EXIT_INTERRUPTED;
     return ok && !st.failed && !st.stopped ? EXIT_OK : EXIT_FAIL;

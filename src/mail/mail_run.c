@@ -771,6 +771,13 @@ bool mail_run_go(mail_run *m, const char *const *inputs, size_t n_inputs, mail_s
                  m->stop_reason ? m->stop_reason : "no message could go");
     *stats = m->st;
     bool written = finish_manifest(m);
+    if (!m->st.interrupted && !m->st.stopped) {
+        /* rows no report used: only known once every report was read */
+        diag_list *ud = diag_list_new();
+        mail_recipients_warn_unused(m->s.rc, ud);
+        if (m->o.log && !m->o.quiet) diag_print(ud, m->o.log);
+        diag_list_free(ud);
+    }
     if (m->o.log && !m->o.quiet) {
         char line[240];
         mail_summary(stats, m->o.smtp != NULL, line, sizeof line);

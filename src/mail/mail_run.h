@@ -21,7 +21,8 @@
  * When no message can go (authentication refused, TLS required and missing,
  * the server unreachable after every retry), the run stops: messages not yet
  * started are left for the re-run. The manifest lists the reports handled in
- * input order, a prefix of the inputs when the run was stopped or cancelled. */
+ * input order, a prefix of the inputs when the run was stopped or cancelled.
+ * Recipient rows no report used are warned about on the log at the end. */
 #ifndef BRIEFING_MAIL_RUN_H
 #define BRIEFING_MAIL_RUN_H
 
