@@ -83,6 +83,12 @@ add_test(NAME mail.smtp
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(mail.smtp PROPERTIES TIMEOUT 600)
 
+# Font families found by name through fontconfig (tests/fonts/cases.tsv).
+add_test(NAME fonts.system
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/fonts/system_fonts.py $<TARGET_FILE:briefing>
+                 ${CMAKE_BINARY_DIR}/fonts-system
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
 # The command line's contract (tests/cli/cli_test.sh).
 add_test(NAME cli.contract COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/cli_test.sh $<TARGET_FILE:briefing>
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

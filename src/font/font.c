@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <fontconfig/fontconfig.h>
 #include <hb-ot.h>
 
 #include "../util/file.h"
@@ -308,6 +309,16 @@ static void json_error_position(const char *text, const char *at, int *line, int
 
 /* Loads one manifest entry; returns the face, or NULL (error added, or
  * *skipped set when the file is missing). */
+static bool face_is_truetype(hb_face_t *face) {
+    hb_blob_t *glyf = hb_face_reference_table(face, HB_TAG('g', 'l', 'y', 'f'));
+    bool truetype = hb_blob_get_length(glyf) > 0;
+    hb_blob_destroy(glyf);
+    return truetype;
+}
+
+static font_face *open_face(font_file *ff, const char *family, char *path, unsigned idx,
+                            const char *source, const char *jpath, diag_list *d);
+
 static font_face *load_entry(font_lib *lib, const cJSON *e, size_t i,
                              const char *manifest, bool *skipped, diag_list *d) {
     *skipped = false;
@@ -394,12 +405,19 @@ static font_face *load_entry(font_lib *lib, const cJSON *e, size_t i,
         free(path);
         return NULL;
     }
+    return open_face(ff, family->valuestring, path, idx, manifest, kpath, d);
+}
+
+/* A face of a mapped file, under the family name it is known by here; NULL
+ * with a diagnostic at source/jpath. Takes path. */
+static font_face *open_face(font_file *ff, const char *family, char *path, unsigned idx,
+                            const char *source, const char *jpath, diag_list *d) {
     font_face *f = xcalloc(1, sizeof *f);
-    f->family = xstrdup(family->valuestring);
+    f->family = xstrdup(family);
     f->path = path;
     f->index = idx;
     f->file = ff;
-    if (!read_metrics_tables(ff, f, manifest, kpath, d)) {
+    if (!read_metrics_tables(ff, f, source, jpath, d)) {
         font_face_free(f);
         return NULL;
     }
@@ -409,18 +427,15 @@ static font_face *load_entry(font_lib *lib, const cJSON *e, size_t i,
     hb_font_set_scale(f->hb_font, (int)f->upem, (int)f->upem);
     hb_font_make_immutable(f->hb_font);
     if (hb_face_get_glyph_count(f->hb_face) == 0) {
-        diag_add(d, DIAG_ERROR, manifest, kpath, "%s has no glyphs", path);
+        diag_add(d, DIAG_ERROR, source, jpath, "%s has no glyphs", path);
         font_face_free(f);
         return NULL;
     }
     /* The PDF writer embeds TrueType outlines (src/pdf/pdf_ttf.c); a face
      * with PostScript (CFF) outlines is refused here, by name, rather than
      * producing a document with a font no reader should accept. */
-    hb_blob_t *glyf = hb_face_reference_table(f->hb_face, HB_TAG('g', 'l', 'y', 'f'));
-    bool truetype = hb_blob_get_length(glyf) > 0;
-    hb_blob_destroy(glyf);
-    if (!truetype) {
-        diag_add(d, DIAG_ERROR, manifest, kpath,
+    if (!face_is_truetype(f->hb_face)) {
+        diag_add(d, DIAG_ERROR, source, jpath,
                  "%s has PostScript (CFF) outlines; briefing embeds TrueType outlines only "
                  "(use the font's .ttf version)",
                  path);
@@ -504,6 +519,118 @@ void font_lib_free(font_lib *lib) {
     free(lib->faces);
     free(lib->files);
     free(lib);
+}
+
+/* ---- system fonts (fontconfig) ------------------------------------------------ */
+
+static const struct {
+    const char *word;
+    int weight; /* FC_WEIGHT_* */
+} weight_words[] = {{"Thin", FC_WEIGHT_THIN},         {"ExtraLight", FC_WEIGHT_EXTRALIGHT},
+                    {"Light", FC_WEIGHT_LIGHT},       {"Regular", FC_WEIGHT_REGULAR},
+                    {"Medium", FC_WEIGHT_MEDIUM},     {"SemiBold", FC_WEIGHT_SEMIBOLD},
+                    {"Bold", FC_WEIGHT_BOLD},         {"ExtraBold", FC_WEIGHT_EXTRABOLD},
+                    {"Black", FC_WEIGHT_BLACK},       {"Heavy", FC_WEIGHT_HEAVY}};
+
+/* "Noto Serif CJK SC Bold" -> family "Noto Serif CJK SC", weight bold. */
+static char *split_weight(const char *name, int *weight) {
+    *weight = FC_WEIGHT_REGULAR;
+    const char *sp = strrchr(name, ' ');
+    if (!sp) return NULL;
+    for (size_t i = 0; i < sizeof weight_words / sizeof weight_words[0]; i++)
+        if (strcasecmp(sp + 1, weight_words[i].word) == 0) {
+            *weight = weight_words[i].weight;
+            return xstrndup(name, (size_t)(sp - name));
+        }
+    return NULL;
+}
+
+typedef struct fc_pick {
+    char *file;
+    int index, score;
+    bool truetype;
+} fc_pick;
+
+/* The installed face of family nearest to weight, upright first; ties go to
+ * the smaller file name and index, so the pick is the same on every run. */
+static bool fc_find(FcConfig *cfg, const char *family, int weight, fc_pick *best) {
+    *best = (fc_pick){0};
+    FcPattern *pat = FcPatternCreate();
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FONTFORMAT,
+                                       (char *)0);
+    FcFontSet *fs = FcFontList(cfg, pat, os);
+    for (int i = 0; fs && i < fs->nfont; i++) {
+        FcPattern *p = fs->fonts[i];
+        FcChar8 *file = NULL, *format = NULL;
+        int index = 0, w = FC_WEIGHT_REGULAR, slant = FC_SLANT_ROMAN;
+        if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch) continue;
+        FcPatternGetInteger(p, FC_INDEX, 0, &index);
+        FcPatternGetInteger(p, FC_WEIGHT, 0, &w);
+        FcPatternGetInteger(p, FC_SLANT, 0, &slant);
+        bool tt = FcPatternGetString(p, FC_FONTFORMAT, 0, &format) == FcResultMatch &&
+                  strcmp((const char *)format, "TrueType") == 0;
+        /* TrueType first (the only outlines embedded), then upright, then weight */
+        int score = (tt ? 0 : 100000) + (slant != FC_SLANT_ROMAN ? 10000 : 0) +
+                    (w > weight ? w - weight : weight - w);
+        int c = best->file ? score - best->score : -1;
+        if (c == 0) c = strcmp((const char *)file, best->file);
+        if (c == 0) c = index - best->index;
+        if (c < 0) {
+            free(best->file);
+            *best = (fc_pick){xstrdup((const char *)file), index, score, tt};
+        }
+    }
+    if (fs) FcFontSetDestroy(fs);
+    FcObjectSetDestroy(os);
+    FcPatternDestroy(pat);
+    return best->file != NULL;
+}
+
+static bool add_system_face(font_lib *lib, FcConfig *cfg, const char *name, diag_list *d) {
+    int weight;
+    char *base = split_weight(name, &weight);
+    fc_pick pick;
+    bool found = fc_find(cfg, name, FC_WEIGHT_REGULAR, &pick);
+    if (!found && base) found = fc_find(cfg, base, weight, &pick);
+    free(base);
+    if (!found) return false;
+    if (!pick.truetype) {
+        diag_add(d, DIAG_WARNING, pick.file, NULL,
+                 "family \"%s\" is installed with PostScript (CFF) outlines, which briefing "
+                 "does not embed yet; not used",
+                 name);
+        free(pick.file);
+        return false;
+    }
+    bool missing = false;
+    font_file *ff = lib_map_file(lib, pick.file, pick.file, NULL, &missing, d);
+    font_face *f = ff ? open_face(ff, name, xstrdup(pick.file), (unsigned)pick.index, pick.file,
+                                  NULL, d)
+                      : NULL;
+    free(pick.file);
+    if (!f) return false;
+    xgrow(&lib->faces, &lib->cap_faces, lib->n_faces + 1, sizeof *lib->faces);
+    lib->faces[lib->n_faces++] = f;
+    return true;
+}
+
+size_t font_lib_add_system(font_lib *lib, const char *const *families, size_t n,
+                           diag_list *d) {
+    size_t wanted = 0, added = 0;
+    for (size_t i = 0; i < n; i++) wanted += families[i] && !font_lib_find(lib, families[i]);
+    if (!wanted) return 0; /* loading fontconfig's caches costs a fresh process time */
+    FcConfig *cfg = FcInitLoadConfigAndFonts();
+    if (!cfg) {
+        diag_add(d, DIAG_WARNING, NULL, NULL,
+                 "fontconfig could not be loaded; only fonts/fonts.json's fonts are used");
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (families[i] && !font_lib_find(lib, families[i]))
+            added += add_system_face(lib, cfg, families[i], d);
+    FcConfigDestroy(cfg);
+    return added;
 }
 
 const font_face *font_lib_find(const font_lib *lib, const char *family) {

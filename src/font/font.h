@@ -23,6 +23,19 @@ typedef struct font_face font_face;
 font_lib *font_lib_load(const char *manifest_path, diag_list *d);
 void font_lib_free(font_lib *lib); /* accepts NULL */
 
+/* Families the manifest does not list, found by name through fontconfig (as
+ * other Linux programs find fonts: fonts.json is only an override) and added
+ * under that name. A face matches when one of its family names, in any
+ * language the font gives (仿宋_GB2312 and FangSong_GB2312 alike), is the
+ * name; upright regular faces are preferred, and "NAME Bold" (Light, Medium,
+ * …) finds NAME's face of that weight. A family installed only with
+ * PostScript (CFF) outlines is skipped with a note, since the PDF writer
+ * embeds TrueType outlines. Uses a fontconfig configuration of its own,
+ * destroyed before it returns (no process-wide state). Not thread-safe: call
+ * before the font_lib is shared. Returns how many families were added. */
+size_t font_lib_add_system(font_lib *lib, const char *const *families, size_t n,
+                           diag_list *d);
+
 /* The face registered under a family name (case-insensitive), or NULL. */
 const font_face *font_lib_find(const font_lib *lib, const char *family);
 size_t font_lib_count(const font_lib *lib);

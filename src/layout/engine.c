@@ -17,6 +17,29 @@
 
 #define EPS 1e-6
 
+/* A family the template prefers but the machine lacks is said once per
+ * role and document, with the face used instead: a site that expects
+ * 仿宋_GB2312 should learn it got a substitute. */
+static void report_missing(layout_engine *e, const tmpl *t, const tmpl_font_role *role,
+                           size_t style, const font_lib *fonts) {
+    for (size_t s = 0; s < style; s++) /* an earlier style with this role said it */
+        if (tmpl_font_role_find(t, t->styles[s].font) == role) return;
+    buf missing;
+    buf_init(&missing);
+    const char *used = NULL;
+    for (size_t i = 0; i < role->n_families && !used; i++) {
+        if (font_lib_find(fonts, role->families[i])) used = role->families[i];
+        else buf_printf(&missing, "%s\"%s\"", missing.len ? ", " : "", role->families[i]);
+    }
+    if (missing.len) {
+        char *path = xasprintf("$.fonts.%s", role->name);
+        diag_add(e->d, DIAG_WARNING, t->source, path, "%s not installed; using \"%s\"",
+                 missing.data, used);
+        free(path);
+    }
+    buf_free(&missing);
+}
+
 layout_engine *layout_engine_new(const tmpl *t, const font_lib *fonts, const char *source,
                                  diag_list *d) {
     layout_engine *e = xcalloc(1, sizeof(layout_engine));
@@ -31,10 +54,12 @@ layout_engine *layout_engine_new(const tmpl *t, const font_lib *fonts, const cha
             const font_face *f = font_lib_find(fonts, role->families[i]);
             if (f) ch->faces[ch->n++] = f;
         }
+        if (role && ch->n) report_missing(e, t, role, s, fonts);
         if (ch->n == 0) {
             char *path = xasprintf("$.fonts.%s", t->styles[s].font);
             diag_add(d, DIAG_ERROR, t->source, path,
-                     "none of the fonts of role \"%s\" is installed (see fonts/fonts.json)",
+                     "none of the fonts of role \"%s\" is installed (`fc-list : family` lists the "
+                     "system's; fonts/fonts.json adds others)",
                      t->styles[s].font);
             free(path);
             free(e->chains);

@@ -89,6 +89,7 @@ class Server:
     async def session(self, r, w):
         s = self.s
         s.connections += 1
+        self.log.write("(connection %d)\n" % s.connections)
         try:
             if s.connections <= s.greet421:
                 await self.reply(w, "421 4.3.2 too busy, try again later")

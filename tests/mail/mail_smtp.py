@@ -324,6 +324,8 @@ def faults(bin_, work, py, inputs, csv):
     check(len(rej) == 1 and rej[0]["address"] == "lisi@example.gov.cn" and
           rej[0]["reply"].startswith("550"), "550: rejected %s" % rej)
     check(h.get("attempts") == 1, "550: not retried")
+    conns = open(os.path.join(srv.dir, "replies.log")).read().count("(connection ")
+    check(conns == 1, "one connection for the %d messages of a worker: %d" % (n, conns))
     check("lisi@example.gov.cn refused the message: 550" in m.err, "550: said: " + m.err[-300:])
     hj = [j for j in jsonl(m.journal) if j["id"] == "hengshan-2021"]
     check(len(hj) == 1 and "lisi@example.gov.cn" not in hj[0]["accepted"],

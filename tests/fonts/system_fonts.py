@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Fonts by family name through fontconfig: one case a line in cases.tsv.
+
+    system_fonts.py BRIEFING WORKDIR
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def main():
+    bin_, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    manifest = os.path.join(work, "fonts.json")
+    json.dump({"fonts": [{"family": "DejaVu Sans",
+                          "file": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"}]},
+              open(manifest, "w"))
+    base = json.load(open(os.path.join(ROOT, "templates/briefing.json"), encoding="utf-8"))
+    failed = passed = 0
+    for line in open(os.path.join(HERE, "cases.tsv"), encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        name, families, font, err = line.rstrip("\n").split("\t")
+        t = dict(base, fonts={role: json.loads(families) + ["DejaVu Sans"]
+                              for role in base["fonts"]})
+        tpath = os.path.join(work, name + ".json")
+        json.dump(t, open(tpath, "w", encoding="utf-8"), ensure_ascii=False)
+        out = os.path.join(work, name + ".pdf")
+        p = subprocess.run([bin_, "render", os.path.join(ROOT, "input/hengshan-2021.json"), "-t",
+                            tpath, "--fonts", manifest, "-o", out], capture_output=True)
+        stderr = p.stderr.decode("utf-8", "replace")
+        problems = []
+        if p.returncode != 0:
+            problems.append("exit %d" % p.returncode)
+        else:
+            fonts = subprocess.run(["pdffonts", out], capture_output=True, text=True).stdout
+            if font not in fonts:
+                problems.append("no font %s in:\n%s" % (font, fonts))
+        lines = [l for l in stderr.splitlines() if "cut at a sentence" not in l]
+        if err == "-" and lines:
+            problems.append("expected no message")
+        if err != "-" and err not in stderr:
+            problems.append("standard error lacks: " + err)
+        if problems:
+            failed += 1
+            print("FAIL [%s]: %s\n%s" % (name, "; ".join(problems), stderr[-600:]))
+        else:
+            passed += 1
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
