@@ -88,7 +88,7 @@ static void parse_grid(pctx *c, const cJSON *g, tmpl *t) {
     if (!tp_want_object(c, g, "$.grid")) return;
     tp_check_keys(c, g, "$.grid", keys);
     t->grid = true;
-    t->grid_size = tp_number(c, g, "$.grid", "size", 15.75, 4, 200, true);
+    t->grid_size = tp_size(c, g, "$.grid", "size", 15.75, 4, 200, true);
     t->grid_pitch = tp_length(c, g, "$.grid", "pitch", t->grid_size * 1.875, 1000);
     t->grid_chars = (unsigned)tp_count(c, g, "$.grid", "chars", 0, 1, 1000);
     t->grid_lines = (unsigned)tp_count(c, g, "$.grid", "lines", 0, 1, 1000);
@@ -155,7 +155,7 @@ static void parse_style(pctx *c, const cJSON *s, const char *path, tmpl_style *s
         tp_err(c, p, "no font role \"%s\" in $.fonts", st->font);
         free(p);
     }
-    st->size = tp_number(c, s, path, "size", 12, 4, 200, true);
+    st->size = tp_size(c, s, path, "size", 12, 4, 200, true);
     st->leading = tp_number(c, s, path, "leading", 1.5, 1.0, 5.0, false);
     st->color = tp_color(c, s, path, "color", 0);
     st->indent = tp_number(c, s, path, "indent", 0, 0, 10, false);

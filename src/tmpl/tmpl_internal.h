@@ -42,6 +42,9 @@ char *tp_text(pctx *c, const cJSON *obj, const char *path, const char *key, cons
 bool tp_boolean(pctx *c, const cJSON *obj, const char *path, const char *key, bool def);
 uint32_t tp_color(pctx *c, const cJSON *obj, const char *path, const char *key, uint32_t def);
 /* Lengths are points as numbers, or strings with a unit: "25mm", "2cm", "1in", "12pt". */
+/* A type size: points, "12pt", or a 字号 name ("三号", "小四"). */
+double tp_size(pctx *c, const cJSON *obj, const char *path, const char *key, double def,
+               double min, double max, bool required);
 double tp_length(pctx *c, const cJSON *obj, const char *path, const char *key, double def,
                  double max);
 /* One of names (NULL-terminated); returns its index, or def. what names

@@ -70,6 +70,42 @@ double tp_number(pctx *c, const cJSON *obj, const char *path, const char *key, d
     return r;
 }
 
+/* Chinese type sizes (字号) in points, as Word and WPS set them and GB/T 9704
+ * names them (三号 body, 二号 title, 四号 page numbers). */
+static const struct {
+    const char *name;
+    double pt;
+} zihao[] = {{"初号", 42},  {"小初", 36}, {"一号", 26},  {"小一", 24}, {"二号", 22},  {"小二", 18},
+             {"三号", 16},  {"小三", 15}, {"四号", 14},  {"小四", 12}, {"五号", 10.5}, {"小五", 9},
+             {"六号", 7.5}, {"小六", 6.5}, {"七号", 5.5}, {"八号", 5}};
+
+double tp_size(pctx *c, const cJSON *obj, const char *path, const char *key, double def,
+               double min, double max, bool required) {
+    const cJSON *v = tp_member(c, obj, path, key, required);
+    if (!v || cJSON_IsNumber(v)) return tp_number(c, obj, path, key, def, min, max, required);
+    char *p = xasprintf("%s.%s", path, key);
+    double r = NAN;
+    if (cJSON_IsString(v)) {
+        for (size_t i = 0; i < sizeof zihao / sizeof zihao[0] && isnan(r); i++)
+            if (!strcmp(v->valuestring, zihao[i].name)) r = zihao[i].pt;
+        char *end = NULL;
+        double x = isnan(r) ? strtod(v->valuestring, &end) : NAN;
+        if (end && end != v->valuestring && !strcmp(end, "pt")) r = x;
+    }
+    if (isnan(r)) {
+        tp_err(c, p,
+               "expected a size: points (12), \"12pt\" or a 字号 (初号 小初 一号 小一 二号 小二 "
+               "三号 小三 四号 小四 五号 小五 六号 小六 七号 八号), got %s",
+               cJSON_IsString(v) ? "another string" : json_type_name(v));
+        r = def;
+    } else if (r < min || r > max) {
+        tp_err(c, p, "%g is out of range (%g to %g)", r, min, max);
+        r = def;
+    }
+    free(p);
+    return r;
+}
+
 size_t tp_count(pctx *c, const cJSON *obj, const char *path, const char *key, size_t def,
                 size_t min, size_t max) {
     const cJSON *v = tp_member(c, obj, path, key, false);
