@@ -409,6 +409,16 @@ void layout_place_line_at(layout_engine *e, const run *r, size_t li, double x, d
         if (e->items[k].cls == LB_SPACE && k + 1 == ln->end) continue;
         double pen = x + off + e->xs[k - ln->start];
         double gap_after = k + 1 < ln->end ? lb_mixed_gap(e->items, ln, &r->p, justify, k + 1) : 0;
+        /* Around a quote set full width the blank it gained goes into the
+         * width of the glyph before it, as the Han-Latin gap does, so that
+         * text extraction sees no word break: all of the distance to the
+         * next glyph, so the content needs no adjustment there. */
+        if (k + 1 < ln->end && (e->items[k].wide || e->items[k + 1].wide)) {
+            double natural = 0;
+            for (uint32_t g = 0; g < it->n_glyphs; g++)
+                natural += e->sr.glyphs[it->glyph_start + g].advance;
+            gap_after = e->xs[k + 1 - ln->start] - e->xs[k - ln->start] - natural;
+        }
         int16_t extra = gap_after != 0 ? (int16_t)lround(gap_after * 1000.0 / st->size) : 0;
         for (uint32_t g = 0; g < it->n_glyphs; g++) {
             const shape_glyph *sg = &e->sr.glyphs[it->glyph_start + g];

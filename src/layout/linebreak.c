@@ -69,6 +69,50 @@ static bool stretchable(const lb_item *it, size_t i) {
     return !in_word(a, b);
 }
 
+/* Chinese text: a letter, or a full-width mark or ideographic space. */
+static bool chinese_side(const shape_result *sr, const lb_item *items, size_t i) {
+    uint8_t c = items[i].cls;
+    return c == LB_HAN || ((c == LB_STOP || c == LB_OPEN || c == LB_CLOSE || c == LB_MIDDOT ||
+                            c == LB_DASH) &&
+                           sr->items[i].cp >= 0x3000);
+}
+
+/* “ ” ‘ ’ are shared with Western text, and fonts made for both (WenKai,
+ * UMing, most of Debian's) draw them proportional, about a third of an em.
+ * In Chinese text print sets them in a full em box, the ink against the
+ * quoted words, and squeezes them like other brackets: an opening quote
+ * gets its blank on the left, a closing one on the right. A quote is in
+ * Chinese text when a neighbour is (“法治” yes, "the “rule of law”" no). */
+static void widen_quotes(const shape_result *sr, const lb_params *p, lb_item *items) {
+    size_t n = sr->n_items;
+    double half = p->size * 0.5;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t cp = sr->items[i].cp;
+        bool open = cp == 0x201C || cp == 0x2018, close = cp == 0x201D || cp == 0x2019;
+        lb_item *it = &items[i];
+        if ((!open && !close) || it->adv >= p->size * 0.9 || it->adv <= 0) continue;
+        /* the neighbour across any adjacent quotes (“‘ or ’”) */
+        size_t l = i, r = i;
+        while (l > 0 && sr->items[l - 1].cp >= 0x2018 && sr->items[l - 1].cp <= 0x201D) l--;
+        while (r + 1 < n && sr->items[r + 1].cp >= 0x2018 && sr->items[r + 1].cp <= 0x201D) r++;
+        bool zh = (l > 0 && chinese_side(sr, items, l - 1)) ||
+                  (r + 1 < n && chinese_side(sr, items, r + 1));
+        if (!zh) continue;
+        double blank = p->size - it->adv;
+        it->wide = 1;
+        if (open) {
+            it->lead = blank;
+            it->shrink = half < blank ? half : blank;
+            it->shrink_left = 1;
+            it->start_trim = it->shrink;
+        } else {
+            it->end_trim = half < blank ? half : blank;
+            it->shrink = it->end_trim;
+        }
+        it->adv = p->size;
+    }
+}
+
 void lb_prepare(const shape_result *sr, const char *text, const lb_params *p, lb_item *items) {
     (void)text;
     size_t n = sr->n_items;
@@ -107,6 +151,7 @@ void lb_prepare(const shape_result *sr, const char *text, const lb_params *p, lb
             }
         }
     }
+    widen_quotes(sr, p, items);
     /* Adjacent marks: the blank halves between them collapse (。” takes 1.5 em). */
     for (size_t i = 0; i + 1 < n; i++) {
         lb_item *a = &items[i], *b = &items[i + 1];
@@ -117,7 +162,7 @@ void lb_prepare(const shape_result *sr, const char *text, const lb_params *p, lb
             a->end_trim = a->shrink = 0;
         } else if (a->cls == LB_OPEN && b->cls == LB_OPEN && b->shrink_left && b->shrink > 0) {
             b->adv -= b->shrink;
-            b->lead = -b->shrink;
+            b->lead -= b->shrink; /* 0 - shrink for a full-width mark */
             b->shrink = b->start_trim = 0;
         }
     }

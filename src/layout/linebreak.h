@@ -29,6 +29,8 @@ lb_class lb_class_of(uint32_t cp);
 typedef struct lb_item {
     uint8_t cls;
     uint8_t shrink_left; /* the squeezable blank is on the left (opening marks) */
+    uint8_t wide;        /* a proportional quote set full width in Chinese text: the
+                            blank it gained is carried in a glyph width (layout) */
     double adv;          /* advance after adjacent-punctuation compression */
     double lead;         /* glyph shift (negative: leading blank removed) */
     double end_trim;     /* removable when the item ends a line */

