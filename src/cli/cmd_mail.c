@@ -39,7 +39,9 @@ static void mail_usage(FILE *to) {
           "                      or smtps://HOST[:PORT]. Credentials from the environment\n"
           "                      (BRIEFING_SMTP_USER, BRIEFING_SMTP_PASSWORD) or ~/.netrc,\n"
           "                      never from the command line\n"
-          "  --require-tls       with smtp://: fail unless the server offers STARTTLS\n"
+          "  --require-tls       with smtp://: fail unless the server offers STARTTLS (always\n"
+          "                      so when there are credentials)\n"
+          "  --plaintext-auth    let credentials go without TLS (a server with no STARTTLS)\n"
           "  --cacert FILE       trust this CA (a server with its own certificate)\n"
           "  --journal FILE      what the server accepted (default " DEFAULT_JOURNAL "):\n"
           "                      a re-run sends only what is not in it\n"
@@ -112,6 +114,7 @@ typedef struct sig_waiter {
     sigset_t set;
     mail_run *m;
     atomic_int got;
+    atomic_bool over; /* set by cmd_mail before its SIGUSR1: another's is ignored */
 } sig_waiter;
 
 static void *wait_signals(void *arg) {
@@ -119,8 +122,16 @@ static void *wait_signals(void *arg) {
     for (;;) {
         int sig = 0;
         if (sigwait(&w->set, &sig) != 0) continue;
-        if (sig == SIGUSR1) return NULL; /* the run is over */
-        atomic_store(&w->got, sig);
+        if (sig == SIGUSR1) {
+            if (atomic_load(&w->over)) return NULL;
+            continue;
+        }
+        /* A second Ctrl-C: stop at once. What the server accepted is in the
+         * journal already; a message in flight may go again on the re-run. */
+        if (atomic_exchange(&w->got, sig)) _exit(EXIT_INTERRUPTED);
+        fputs("briefing: interrupted: finishing the messages in flight (Ctrl-C again to stop "
+              "at once)\n",
+              stderr);
         mail_run_cancel(w->m);
     }
 }
@@ -132,7 +143,7 @@ typedef struct mail_args {
     unsigned jobs, retries;
     long retry_wait_ms, timeout_ms;
     double per_min;
-    bool require_tls, quiet, help;
+    bool require_tls, plaintext_auth, quiet, help;
     const char **ins;
     size_t n_in;
     import_opts io;
@@ -167,6 +178,7 @@ static bool parse_args(int argc, char **argv, mail_args *a) {
         else if ((!strcmp(s, "-o") || !strcmp(s, "--output")) && next) a->outdir = argv[++i];
         else if (!strcmp(s, "--smtp") && next) a->smtp = argv[++i];
         else if (!strcmp(s, "--require-tls")) a->require_tls = true;
+        else if (!strcmp(s, "--plaintext-auth")) a->plaintext_auth = true;
         else if (!strcmp(s, "--cacert") && next) a->cacert = argv[++i];
         else if (!strcmp(s, "--journal") && next) a->journal = argv[++i];
         else if (!strcmp(s, "--manifest") && next) a->manifest = argv[++i];
@@ -208,8 +220,10 @@ static bool check_args(const mail_args *a) {
               "--smtp URL";
     else if (a->outdir && a->smtp)
         why = "mail: -o writes the messages, --smtp sends them: give one";
-    else if (!a->smtp && (a->require_tls || a->cacert || a->journal || a->per_min > 0))
-        why = "mail: --require-tls, --cacert, --journal and --rate are for --smtp";
+    else if (!a->smtp &&
+             (a->require_tls || a->plaintext_auth || a->cacert || a->journal || a->per_min > 0))
+        why = "mail: --require-tls, --plaintext-auth, --cacert, --journal and --rate are for "
+              "--smtp";
     if (why) fprintf(stderr, "briefing: %s\n", why);
     return !why;
 }
@@ -246,6 +260,7 @@ static int load_setup(const mail_args *a, mail_run_setup *s, tmpl **ts, diag_lis
 static int run(const mail_args *a, const mail_run_setup *setup, diag_list *d) {
     mail_smtp_opts so = {.url = a->smtp,
                          .require_tls = a->require_tls,
+                         .plaintext_auth = a->plaintext_auth,
                          .cacert = a->cacert,
                          .user = getenv("BRIEFING_SMTP_USER"),
                          .password = getenv("BRIEFING_SMTP_PASSWORD"),
@@ -292,6 +307,7 @@ static int run(const mail_args *a, const mail_run_setup *setup, diag_list *d) {
     mail_stats st;
     bool ok = mail_run_go(m, a->ins, a->n_in, &st);
     if (waiting) {
+        atomic_store(&w.over, true);
         pthread_kill(waiter, SIGUSR1);
         pthread_join(waiter, NULL);
     }

@@ -27,6 +27,7 @@ struct mail_journal {
     int fd;
     str_map sent; /* "message-id\naddress" */
     size_t n;
+    bool broken; /* a write failed: nothing more is appended */
 };
 
 static char *pair_key(const char *message_id, const char *addr) {
@@ -98,16 +99,28 @@ static bool load(mail_journal *j, diag_list *d) {
         start = i + 1;
         line++;
     }
-    /* A last line without its newline is a write the process did not live
-     * to finish; its message counts as not accepted (sent again: the one in
-     * flight). Cut it off so that the next entry starts on a line of its own. */
+    /* A last line without its newline: a whole entry (an editor dropped the
+     * newline) is kept and the newline added; anything else is a write the
+     * process did not live to finish, whose message counts as not accepted
+     * (sent again: the one in flight), cut off so that the next entry
+     * starts on a line of its own. */
     if (ok && start < b.len) {
-        diag_add(d, DIAG_WARNING, j->path, NULL,
-                 "line %zu was cut short (the run was killed while writing it); dropped", line);
-        if (ftruncate(j->fd, (off_t)start) != 0) {
-            diag_add(d, DIAG_ERROR, j->path, NULL, "cannot repair the journal: %s",
-                     strerror(errno));
-            ok = false;
+        const char *why;
+        if (read_line(j, b.data + start, b.len - start, &why)) {
+            if (write(j->fd, "\n", 1) != 1) {
+                diag_add(d, DIAG_ERROR, j->path, NULL, "cannot repair the journal: %s",
+                         strerror(errno));
+                ok = false;
+            }
+        } else {
+            diag_add(d, DIAG_WARNING, j->path, NULL,
+                     "line %zu was cut short (the run was killed while writing it); dropped",
+                     line);
+            if (ftruncate(j->fd, (off_t)start) != 0) {
+                diag_add(d, DIAG_ERROR, j->path, NULL, "cannot repair the journal: %s",
+                         strerror(errno));
+                ok = false;
+            }
         }
     }
     buf_free(&b);
@@ -193,9 +206,20 @@ bool mail_journal_add(mail_journal *j, const char *message_id, const char *id,
     /* one write of the whole line, then to the disk before the next message:
      * a kill leaves at most this line unfinished, a power cut loses nothing
      * the server was told */
-    bool ok = write_all(j->fd, b.data, b.len) && fdatasync(j->fd) == 0;
-    if (!ok)
-        diag_add(d, DIAG_ERROR, j->path, NULL, "cannot write the journal: %s", strerror(errno));
+    /* A failed write (a full disk) may leave part of the line: cut the file
+     * back, and append nothing more, so that the journal stays whole for
+     * the re-run. */
+    off_t size = j->broken ? -1 : lseek(j->fd, 0, SEEK_END);
+    bool ok = size >= 0 && write_all(j->fd, b.data, b.len) && fdatasync(j->fd) == 0;
+    if (!ok) {
+        int err = j->broken ? EIO : errno;
+        diag_add(d, DIAG_ERROR, j->path, NULL, "cannot write the journal: %s", strerror(err));
+        if (size >= 0 && ftruncate(j->fd, size) != 0)
+            diag_add(d, DIAG_ERROR, j->path, NULL,
+                     "cannot cut back a partly written line (%s): remove its last line by hand",
+                     strerror(errno));
+        j->broken = true;
+    }
     buf_free(&b);
     for (size_t i = 0; ok && i < n; i++) {
         char *k = pair_key(message_id, accepted[i]);

@@ -63,6 +63,7 @@ struct mail_run {
 
     pthread_mutex_t mu;
     pthread_mutex_t jmu; /* the journal's own: its syncs must not hold up the others */
+    pthread_mutex_t imu; /* the inputs': reading may wait on a pipe (taken before mu) */
     pthread_cond_t wake; /* cancellable waits (retries, the rate) */
     /* -o: outcomes in input order wait here for their group's commit */
     pthread_cond_t to_commit;
@@ -170,6 +171,7 @@ mail_run *mail_run_new(const mail_run_setup *setup, const mail_run_opts *o, diag
     if (m->o.retry_wait_ms <= 0) m->o.retry_wait_ms = 2000;
     pthread_mutex_init(&m->mu, NULL);
     pthread_mutex_init(&m->jmu, NULL);
+    pthread_mutex_init(&m->imu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -215,6 +217,7 @@ void mail_run_free(mail_run *m) {
     free(m->stop_reason);
     pthread_mutex_destroy(&m->mu);
     pthread_mutex_destroy(&m->jmu);
+    pthread_mutex_destroy(&m->imu);
     pthread_cond_destroy(&m->wake);
     pthread_cond_destroy(&m->to_commit);
     for (size_t i = 0; i < m->cq_len; i++) outcome_free(m->cq[i]);
@@ -223,8 +226,8 @@ void mail_run_free(mail_run *m) {
 }
 
 void mail_run_cancel(mail_run *m) {
+    atomic_store(&m->cancel, true); /* first: a reader waiting on a pipe polls it */
     pthread_mutex_lock(&m->mu);
-    atomic_store(&m->cancel, true);
     pthread_cond_broadcast(&m->wake);
     pthread_mutex_unlock(&m->mu);
 }
@@ -242,9 +245,9 @@ static bool wait_until(mail_run *m, double t) {
 }
 
 static void stop_run(mail_run *m, const char *why) {
+    atomic_store(&m->stop, true);
     pthread_mutex_lock(&m->mu);
     if (!m->stop_reason) m->stop_reason = xstrdup(why);
-    atomic_store(&m->stop, true);
     pthread_cond_broadcast(&m->wake);
     pthread_mutex_unlock(&m->mu);
 }
@@ -686,20 +689,31 @@ static void reserve_slot(mail_run *m) {
 
 static void *worker(void *arg) {
     mail_run *m = arg;
-    diag_list *sd = diag_list_new();
-    mail_smtp *smtp = m->o.smtp ? mail_smtp_new(m->o.smtp, sd) : NULL;
-    diag_list_free(sd);
+    mail_smtp *smtp = NULL;
+    if (m->o.smtp) {
+        mail_smtp_opts so = *m->o.smtp;
+        so.cancel = &m->cancel;
+        diag_list *sd = diag_list_new();
+        smtp = mail_smtp_new(&so, sd);
+        if (!smtp) stop_run(m, diag_size(sd) ? diag_message_at(sd, 0) : "no SMTP connection");
+        diag_list_free(sd);
+        if (!smtp) return NULL;
+    }
     for (;;) {
-        pthread_mutex_lock(&m->mu);
+        /* inputs under their own lock, so that a read waiting on a pipe holds
+         * up neither the others' results nor a cancel */
+        pthread_mutex_lock(&m->imu);
         batch_item item;
         bool got = !atomic_load(&m->cancel) && !atomic_load(&m->stop) &&
                    batch_input_next(m->in, &item, &m->cancel);
         size_t i = 0;
         if (got) {
+            pthread_mutex_lock(&m->mu);
             reserve_slot(m);
             i = m->taken++;
+            pthread_mutex_unlock(&m->mu);
         }
-        pthread_mutex_unlock(&m->mu);
+        pthread_mutex_unlock(&m->imu);
         if (!got) break;
         outcome *o = run_one(m, smtp, &item);
         batch_item_clear(&item);

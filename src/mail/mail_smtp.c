@@ -8,7 +8,9 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,13 +26,16 @@ typedef enum { CMD_NONE, CMD_RCPT, CMD_DATA, CMD_BODY, CMD_QUIT, CMD_OTHER } cmd
 struct mail_smtp {
     CURL *c;
     char *url, *cacert, *user, *password, *netrc;
-    bool require_tls;
+    bool require_tls, plaintext_auth;
+    bool has_credentials; /* from the options or ~/.netrc: never sent in the clear */
+    const atomic_bool *cancel;
     long timeout_ms, connect_timeout_ms;
     char errbuf[CURL_ERROR_SIZE];
     /* the transaction under way */
     mail_txn *t;
     size_t pos;      /* of t->data sent */
     cmd_kind cmd;    /* the last command sent */
+    cmd_kind replied; /* the command the last reply answered */
     size_t n_rcpt_sent;
     int data_code;   /* the reply after the message's data */
 };
@@ -49,8 +54,10 @@ static bool url_ok(const char *url, diag_list *d) {
     if (!strncmp(url, "smtp://", 7)) rest = url + 7;
     else if (!strncmp(url, "smtps://", 8)) rest = url + 8;
     if (!rest || !*rest || *rest == '/') {
+        /* the value may hold a password ("user:pass@host"): not echoed */
         diag_add(d, DIAG_ERROR, NULL, NULL,
-                 "--smtp %s: expected smtp://HOST[:PORT] or smtps://HOST[:PORT]", url);
+                 "--smtp: expected smtp://HOST[:PORT] or smtps://HOST[:PORT]%s",
+                 strchr(url, '@') ? " (and no credentials)" : "");
         return false;
     }
     size_t auth = strcspn(rest, "/?#");
@@ -62,6 +69,32 @@ static bool url_ok(const char *url, diag_list *d) {
         return false;
     }
     return true;
+}
+
+/* The URL's host ("mail.example.gov.cn", "::1"). */
+static char *url_host(const char *url) {
+    const char *h = strstr(url, "://") + 3;
+    if (*h == '[') {
+        size_t n = strcspn(h + 1, "]");
+        return xstrndup(h + 1, n);
+    }
+    return xstrndup(h, strcspn(h, ":/?#"));
+}
+
+/* Whether a netrc file has a login for host (or a default one), so that
+ * libcurl will authenticate: the same tokens libcurl reads. */
+static bool netrc_has(const char *path, const char *host) {
+    FILE *f = fopen(path, "r");
+    if (!f) return false;
+    char tok[512];
+    bool found = false, after_machine = false;
+    while (!found && fscanf(f, "%511s", tok) == 1) {
+        if (!strcmp(tok, "default")) found = true;
+        else if (after_machine && !strcasecmp(tok, host)) found = true;
+        after_machine = !strcmp(tok, "machine");
+    }
+    fclose(f);
+    return found;
 }
 
 mail_smtp *mail_smtp_new(const mail_smtp_opts *o, diag_list *d) {
@@ -80,6 +113,18 @@ mail_smtp *mail_smtp_new(const mail_smtp_opts *o, diag_list *d) {
     s->password = dup_or_null(o->password);
     s->netrc = dup_or_null(o->netrc);
     s->require_tls = o->require_tls;
+    s->plaintext_auth = o->plaintext_auth;
+    if (s->user) {
+        s->has_credentials = true;
+    } else {
+        const char *home = getenv("HOME");
+        char *path = s->netrc ? xstrdup(s->netrc) : home ? xasprintf("%s/.netrc", home) : NULL;
+        char *host = url_host(s->url);
+        s->has_credentials = path && netrc_has(path, host);
+        free(path);
+        free(host);
+    }
+    s->cancel = o->cancel;
     s->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 60000;
     s->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 15000;
     return s;
@@ -157,6 +202,7 @@ static void on_reply_line(mail_smtp *s, const char *p, size_t n) {
     free(t->reply);
     t->reply = clean_line(p, n);
     t->code = code;
+    s->replied = s->cmd;
     if (s->cmd == CMD_RCPT && s->n_rcpt_sent && s->n_rcpt_sent <= t->n_rcpt) {
         size_t i = s->n_rcpt_sent - 1;
         t->rcpt_code[i] = code;
@@ -169,6 +215,15 @@ static void on_reply_line(mail_smtp *s, const char *p, size_t n) {
         s->data_code = code;
     }
     s->cmd = CMD_NONE;
+}
+
+/* A cancelled run gives up a transaction that has not reached the message's
+ * data: nothing is delivered by it. One in the data runs to its end (or its
+ * timeout), so the journal can record it. */
+static int on_progress(void *user, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un) {
+    (void)dt, (void)dn, (void)ut, (void)un;
+    mail_smtp *s = user;
+    return s->cancel && atomic_load(s->cancel) && s->cmd != CMD_BODY && s->cmd != CMD_DATA;
 }
 
 static int on_trace(CURL *c, curl_infotype type, char *data, size_t size, void *user) {
@@ -206,6 +261,9 @@ static mail_failure classify(CURLcode rc, int code, bool *connection) {
     case CURLE_OK:
         return MAIL_OK;
     case CURLE_LOGIN_DENIED:
+        /* 454 "temporary authentication failure" (a busy auth backend) is
+         * worth a retry; 535 is a wrong password */
+        return code >= 400 && code < 500 ? MAIL_TEMPORARY : MAIL_FATAL;
     case CURLE_USE_SSL_FAILED:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -243,8 +301,10 @@ static void set_options(mail_smtp *s, struct curl_slist *rcpt) {
     curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
     curl_easy_setopt(c, CURLOPT_READDATA, s);
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)s->t->len);
-    curl_easy_setopt(c, CURLOPT_USE_SSL, s->require_tls ? (long)CURLUSESSL_ALL
-                                                         : (long)CURLUSESSL_TRY);
+    curl_easy_setopt(c, CURLOPT_USE_SSL,
+                     s->require_tls || (s->has_credentials && !s->plaintext_auth)
+                         ? (long)CURLUSESSL_ALL
+                         : (long)CURLUSESSL_TRY);
     if (s->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, s->cacert);
     if (s->user) curl_easy_setopt(c, CURLOPT_USERNAME, s->user);
     if (s->password) curl_easy_setopt(c, CURLOPT_PASSWORD, s->password);
@@ -259,6 +319,9 @@ static void set_options(mail_smtp *s, struct curl_slist *rcpt) {
     curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* feeds on_trace; prints nothing itself */
     curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_trace);
     curl_easy_setopt(c, CURLOPT_DEBUGDATA, s);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, s);
 }
 
 bool mail_smtp_transact(mail_smtp *s, mail_txn *t) {
@@ -277,7 +340,7 @@ bool mail_smtp_transact(mail_smtp *s, mail_txn *t) {
     }
     s->t = t;
     s->pos = 0;
-    s->cmd = CMD_NONE;
+    s->cmd = s->replied = CMD_NONE;
     s->n_rcpt_sent = 0;
     s->data_code = 0;
     s->errbuf[0] = 0;
@@ -286,9 +349,23 @@ bool mail_smtp_transact(mail_smtp *s, mail_txn *t) {
     bool connection;
     t->failure = classify(rc, t->code, &connection);
     t->connection = connection;
-    if (rc == CURLE_OK) {
-        t->delivered = s->data_code >= 200 && s->data_code < 300;
-        if (!t->delivered) t->failure = MAIL_TEMPORARY; /* never seen: curl checks it */
+    /* The server's 250 after the data is what counts, even if libcurl then
+     * fails (a timer running out after the reply): sending again would
+     * deliver twice. */
+    t->delivered = s->data_code >= 200 && s->data_code < 300;
+    if (t->delivered) t->failure = MAIL_OK;
+    else if (rc == CURLE_OK) t->failure = MAIL_TEMPORARY; /* never seen: curl checks it */
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        t->failure = MAIL_TEMPORARY;
+        t->connection = false;
+    } else if (!t->delivered && s->replied == CMD_RCPT && t->failure != MAIL_FATAL) {
+        /* Every recipient was refused, or the connection broke among the
+         * RCPTs: the last code is one recipient's, not the message's. Each
+         * recipient stands on its own reply (mail_run settles them). */
+        bool any_retry = false;
+        for (size_t i = 0; i < t->n_rcpt; i++) any_retry |= t->rcpt_code[i] < 500;
+        t->failure = any_retry ? MAIL_TEMPORARY : MAIL_PERMANENT;
+        t->connection = false;
     }
     if (t->failure != MAIL_OK) {
         const char *why = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);

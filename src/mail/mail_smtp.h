@@ -18,6 +18,7 @@
 #ifndef BRIEFING_MAIL_SMTP_H
 #define BRIEFING_MAIL_SMTP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -26,6 +27,9 @@
 typedef struct mail_smtp_opts {
     const char *url;          /* smtp://host[:port] (STARTTLS when offered) or smtps:// */
     bool require_tls;         /* smtp:// fails unless the server offers STARTTLS */
+    bool plaintext_auth;      /* let credentials go without TLS (otherwise TLS is
+                                 required whenever there are credentials) */
+    const atomic_bool *cancel; /* set: a transaction not yet in its data gives up */
     const char *cacert;       /* CA file to trust besides the system's (a self-signed server) */
     const char *user, *password; /* NULL: ~/.netrc if it has the host, else no AUTH */
     const char *netrc;        /* NULL: ~/.netrc */

@@ -16,6 +16,8 @@ and logs every reply it gave in DIR/replies.log. Faults, each a word:
                   of their data (a disconnect in the middle of DATA)
   silent:K        from the K-th message on, no reply after the data: the
                   server stops answering and holds the connection
+  auth454:N       offers AUTH PLAIN (without TLS); the first N attempts get
+                  "454 temporary authentication failure", later ones 235
 """
 import argparse
 import asyncio
@@ -29,12 +31,13 @@ import sys
 class Script:
     def __init__(self, faults):
         self.greet421 = self.data451 = self.data554 = self.drop = 0
+        self.auth454 = -1
         self.silent = 0
         self.rcpt550 = set()
         self.rcpt451 = {}
         for f in faults:
             kind, _, arg = f.partition(":")
-            if kind in ("greet421", "data451", "data554", "drop", "silent"):
+            if kind in ("greet421", "data451", "data554", "drop", "silent", "auth454"):
                 setattr(self, kind, int(arg))
             elif kind == "rcpt550":
                 self.rcpt550.add(arg.lower())
@@ -104,8 +107,20 @@ class Server:
                 cmd = line.decode("utf-8", "replace").rstrip("\r\n")
                 verb = cmd[:4].upper()
                 if verb == "EHLO":
-                    w.write(b"250-127.0.0.1\r\n250-8BITMIME\r\n250 SIZE 67108864\r\n")
+                    auth = b"250-AUTH PLAIN\r\n" if s.auth454 >= 0 else b""
+                    w.write(b"250-127.0.0.1\r\n250-8BITMIME\r\n" + auth +
+                            b"250 SIZE 67108864\r\n")
                     await w.drain()
+                elif verb == "AUTH" and s.auth454 >= 0:
+                    if len(cmd.split()) < 3:  # no initial response: ask for it
+                        await self.reply(w, "334 ")
+                        if not await r.readline():
+                            return
+                    if s.auth454 > 0:
+                        s.auth454 -= 1
+                        await self.reply(w, "454 4.7.0 Temporary authentication failure")
+                    else:
+                        await self.reply(w, "235 2.7.0 Authentication successful")
                 elif verb == "HELO":
                     await self.reply(w, "250 127.0.0.1")
                 elif verb == "MAIL":

@@ -216,6 +216,13 @@ def real_server(bin_, work, py, inputs, csv):
     rc = m.run(url, ["--require-tls", "--cacert", cert], env=creds)
     check(rc == 0 and "cut short" in m.err and os.path.getsize(m.journal) == size and
           len(srv.deliveries()) == len(inputs), "torn journal line: exit %d: %s" % (rc, m.err))
+    # a whole last entry without its newline (an editor dropped it): kept
+    data = open(m.journal, "rb").read()
+    open(m.journal, "wb").write(data.rstrip(b"\n"))
+    rc = m.run(url, ["--require-tls", "--cacert", cert], env=creds)
+    check(rc == 0 and "cut short" not in m.err and open(m.journal, "rb").read() == data and
+          len(srv.deliveries()) == len(inputs),
+          "last entry without newline kept: exit %d: %s" % (rc, m.err[-200:]))
     # a journal that is something else: exit 2 naming the line, nothing sent
     bad = os.path.join(m.dir, "bad-journal.jsonl")
     open(bad, "w").write(open(m.journal).read() + "not json\n")
@@ -351,6 +358,35 @@ def faults(bin_, work, py, inputs, csv):
           "rcpt 451: two transactions, no one twice: %s" % [g["rcpt_tos"] for g in hg])
     srv.stop()
 
+    # one recipient greylisted, the others refused: the greylisted one is
+    # retried alone (the last reply is not the whole message's)
+    srv, m, (rc,) = scripted("451-550", ["rcpt451:zhangsan@example.gov.cn:1",
+                                         "rcpt550:lisi@example.gov.cn",
+                                         "rcpt550:wangwu@example.gov.cn"])
+    h = {x["id"]: x for x in jsonl(m.manifest)}["hengshan-2021"]
+    check(rc == 1 and h["status"] == "partial" and h["accepted"] == ["zhangsan@example.gov.cn"]
+          and sorted(r["address"] for r in h.get("rejected", [])) ==
+          ["lisi@example.gov.cn", "wangwu@example.gov.cn"] and h["attempts"] == 2,
+          "451 for one, 550 for the others: %s" % h)
+    srv.stop()
+
+    # 454 at AUTH (a busy authentication backend): retried, not fatal; without
+    # TLS the credentials go only with --plaintext-auth
+    srv = Server(py, "fault_smtpd.py", os.path.join(work, "rx-auth454"), "auth454:1")
+    m = Mail(bin_, work, "auth454", inputs, csv)
+    url = "smtp://127.0.0.1:%d" % srv.port
+    creds = {"BRIEFING_SMTP_USER": USER, "BRIEFING_SMTP_PASSWORD": PASSWORD}
+    rc = m.run(url, ["-j", "1"], env=creds)
+    check(rc == 1 and "stopped" in m.err and len(srv.deliveries()) == 0 and
+          "AUTH" not in open(os.path.join(srv.dir, "replies.log")).read(),
+          "credentials without TLS: refused before AUTH: exit %d %s" % (rc, m.err[-300:]))
+    m = Mail(bin_, work, "auth454b", inputs, csv)
+    rc = m.run(url, ["-j", "1", "--plaintext-auth"], env=creds)
+    man = jsonl(m.manifest)
+    check(rc == 0 and len(srv.deliveries()) == n and man[0]["attempts"] == 2,
+          "454 at AUTH retried: exit %d, %s" % (rc, [x.get("attempts") for x in man]))
+    srv.stop()
+
     # the connection closed in the middle of DATA: retried, delivered once
     srv, m, (rc,) = scripted("drop", ["drop:1"])
     got = srv.deliveries()
@@ -384,6 +420,46 @@ def faults(bin_, work, py, inputs, csv):
     check(len(man) == 3 and len(man[2].get("not_sent", [])) == 3 and "timed out" in
           man[2].get("error", ""), "silent server: the third's recipients not sent, timed out")
     srv.stop()
+
+    # Ctrl-C waits for the message in flight; a second one stops at once
+    srv = Server(py, "fault_smtpd.py", os.path.join(work, "rx-silent2"), "silent:1")
+    m = Mail(bin_, work, "silent2", inputs, csv)
+    p = subprocess.Popen(m.args("smtp://127.0.0.1:%d" % srv.port, ["-j", "1", "--timeout", "60"]),
+                         cwd=m.dir, stderr=subprocess.PIPE)
+    log = os.path.join(srv.dir, "replies.log")
+    t = time.monotonic()
+    while "(silent)" not in (open(log).read() if os.path.exists(log) else "") and \
+            time.monotonic() - t < 30:
+        time.sleep(0.02)
+    p.send_signal(signal.SIGUSR1)  # someone else's SIGUSR1: ignored
+    p.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    still = p.poll() is None
+    t = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    try:
+        rc = p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = p.wait()
+    check(still and rc == 130 and time.monotonic() - t < 5,
+          "Ctrl-C waits for the message in flight, a second one stops: %s %s" % (still, rc))
+    srv.stop()
+
+    # Ctrl-C while waiting for input on a pipe
+    p = subprocess.Popen([bin_, "mail", "-", "--to", csv, "--from", FROM, "-o",
+                          os.path.join(work, "pipe-out")], stdin=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    time.sleep(0.5)
+    t = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    try:
+        rc = p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = p.wait()
+    p.stdin.close()
+    check(rc == 130 and time.monotonic() - t < 5, "Ctrl-C while reading a pipe: exit %s" % rc)
 
 
 # ---- 3. interrupted and killed runs -------------------------------------------------
