@@ -1,5 +1,7 @@
 /* libFuzzer target: arbitrary bytes as a font file, through the TrueType
- * subsetter (src/pdf/pdf_ttf.c), which reads font tables in place and must
+ * subsetter (src/pdf/pdf_ttf.c) and, when they hold a CID-keyed CFF table,
+ * the CFF one (src/pdf/pdf_cff.c: hb-subset, then our reading of its
+ * charset; every glyph asked for must get a CID), which reads font tables in place and must
  * refuse what it cannot read instead of reading past it. The first byte
  * chooses exact or simplified outlines and whether the glyphs are also read
  * through a pdf_ttf_reader, the next ones which glyphs to keep.
@@ -15,6 +17,7 @@
 
 #include <hb.h>
 
+#include "pdf/pdf_cff.h"
 #include "pdf/pdf_ttf.h"
 #include "util/buf.h"
 
@@ -102,6 +105,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         hb_blob_destroy(sub_blob);
     }
     buf_free(&out);
+    if (pdf_cff_supported(face)) {
+        uint32_t cids[MAX_GIDS];
+        buf cff;
+        buf_init(&cff);
+        if (pdf_cff_subset(face, gids, n, &cff, cids, err, sizeof err) && !cff.len) {
+            fprintf(stderr, "fuzz: a CFF subset without bytes\n");
+            abort();
+        }
+        buf_free(&cff);
+    }
     hb_face_destroy(face);
     hb_blob_destroy(blob);
     return 0;

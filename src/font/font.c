@@ -44,6 +44,7 @@ struct font_face {
     int ascender, descender, cap_height;
     int bbox[4];
     bool serif, fixed_pitch, bold;
+    bool cff; /* CID-keyed CFF outlines (else TrueType) */
     hb_face_t *hb_face;
     hb_font_t *hb_font;
     const font_file *file; /* owned by the font_lib */
@@ -309,6 +310,35 @@ static void json_error_position(const char *text, const char *at, int *line, int
 
 /* Loads one manifest entry; returns the face, or NULL (error added, or
  * *skipped set when the file is missing). */
+/* A CID-keyed CFF table: its Top DICT begins with the ROS operator (12 30),
+ * which the CFF specification puts first in every CIDFont. The PDF writer
+ * embeds those (pdf_cff.c); name-keyed CFF is rare in Chinese fonts. */
+static bool face_is_cid_cff(hb_face_t *face) {
+    hb_blob_t *b = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
+    unsigned len = 0;
+    const unsigned char *p = (const unsigned char *)hb_blob_get_data(b, &len);
+    bool cid = false;
+    size_t o = p && len > 4 ? p[2] : 0;
+    for (int k = 0; k < 2 && o && o + 3 <= len; k++) { /* the Name INDEX, then Top DICT INDEX */
+        unsigned count = (unsigned)p[o] << 8 | p[o + 1], osz = p[o + 2];
+        if (!count || osz < 1 || osz > 4 || o + 3 + (size_t)(count + 1) * osz > len) break;
+        const unsigned char *offs = p + o + 3;
+        size_t data0 = o + 3 + (size_t)(count + 1) * osz - 1, first = 0, last = 0;
+        for (unsigned i = 0; i < osz; i++) first = first << 8 | offs[i];
+        for (unsigned i = 0; i < osz; i++) last = last << 8 | offs[(size_t)count * osz + i];
+        if (k == 1) {
+            /* skip the first operands to the first operator */
+            size_t i = data0 + first, end = data0 + last;
+            while (i < end && i < len && p[i] > 21)
+                i += p[i] == 28 ? 3 : p[i] == 29 ? 5 : p[i] >= 247 && p[i] <= 254 ? 2 : 1;
+            cid = i + 1 < len && i + 1 < end && p[i] == 12 && p[i + 1] == 30;
+        }
+        o = data0 + last;
+    }
+    hb_blob_destroy(b);
+    return cid;
+}
+
 static bool face_is_truetype(hb_face_t *face) {
     hb_blob_t *glyf = hb_face_reference_table(face, HB_TAG('g', 'l', 'y', 'f'));
     bool truetype = hb_blob_get_length(glyf) > 0;
@@ -431,13 +461,15 @@ static font_face *open_face(font_file *ff, const char *family, char *path, unsig
         font_face_free(f);
         return NULL;
     }
-    /* The PDF writer embeds TrueType outlines (src/pdf/pdf_ttf.c); a face
-     * with PostScript (CFF) outlines is refused here, by name, rather than
-     * producing a document with a font no reader should accept. */
-    if (!face_is_truetype(f->hb_face)) {
+    /* The PDF writer embeds TrueType outlines (src/pdf/pdf_ttf.c) and
+     * CID-keyed CFF ones (src/pdf/pdf_cff.c); any other face is refused
+     * here, by name, rather than producing a document with a font no reader
+     * should accept. */
+    f->cff = !face_is_truetype(f->hb_face) && face_is_cid_cff(f->hb_face);
+    if (!f->cff && !face_is_truetype(f->hb_face)) {
         diag_add(d, DIAG_ERROR, source, jpath,
-                 "%s has PostScript (CFF) outlines; briefing embeds TrueType outlines only "
-                 "(use the font's .ttf version)",
+                 "%s has name-keyed PostScript (CFF) outlines, which briefing does not embed "
+                 "(TrueType and CID-keyed CFF fonts such as Noto CJK are embedded)",
                  path);
         font_face_free(f);
         return NULL;
@@ -570,7 +602,7 @@ static bool fc_find(FcConfig *cfg, const char *family, int weight, fc_pick *best
         FcPatternGetInteger(p, FC_SLANT, 0, &slant);
         bool tt = FcPatternGetString(p, FC_FONTFORMAT, 0, &format) == FcResultMatch &&
                   strcmp((const char *)format, "TrueType") == 0;
-        /* TrueType first (the only outlines embedded), then upright, then weight */
+        /* TrueType first (smaller to subset), then upright, then weight */
         int score = (tt ? 0 : 100000) + (slant != FC_SLANT_ROMAN ? 10000 : 0) +
                     (w > weight ? w - weight : weight - w);
         int c = best->file ? score - best->score : -1;
@@ -595,14 +627,6 @@ static bool add_system_face(font_lib *lib, FcConfig *cfg, const char *name, diag
     if (!found && base) found = fc_find(cfg, base, weight, &pick);
     free(base);
     if (!found) return false;
-    if (!pick.truetype) {
-        diag_add(d, DIAG_WARNING, pick.file, NULL,
-                 "family \"%s\" is installed with PostScript (CFF) outlines, which briefing "
-                 "does not embed yet; not used",
-                 name);
-        free(pick.file);
-        return false;
-    }
     bool missing = false;
     font_file *ff = lib_map_file(lib, pick.file, pick.file, NULL, &missing, d);
     font_face *f = ff ? open_face(ff, name, xstrdup(pick.file), (unsigned)pick.index, pick.file,
@@ -659,6 +683,7 @@ int font_face_cap_height(const font_face *f) { return f->cap_height; }
 void font_face_bbox(const font_face *f, int bbox[4]) { memcpy(bbox, f->bbox, sizeof f->bbox); }
 bool font_face_is_serif(const font_face *f) { return f->serif; }
 bool font_face_is_fixed_pitch(const font_face *f) { return f->fixed_pitch; }
+bool font_face_is_cff(const font_face *f) { return f->cff; }
 bool font_face_is_bold(const font_face *f) { return f->bold; }
 hb_face_t *font_face_hb_face(const font_face *f) { return f->hb_face; }
 hb_font_t *font_face_hb_font(const font_face *f) { return f->hb_font; }

@@ -28,9 +28,8 @@ void font_lib_free(font_lib *lib); /* accepts NULL */
  * under that name. A face matches when one of its family names, in any
  * language the font gives (仿宋_GB2312 and FangSong_GB2312 alike), is the
  * name; upright regular faces are preferred, and "NAME Bold" (Light, Medium,
- * …) finds NAME's face of that weight. A family installed only with
- * PostScript (CFF) outlines is skipped with a note, since the PDF writer
- * embeds TrueType outlines. Uses a fontconfig configuration of its own,
+ * …) finds NAME's face of that weight; TrueType faces are preferred over
+ * CFF ones of the same family. Uses a fontconfig configuration of its own,
  * destroyed before it returns (no process-wide state). Not thread-safe: call
  * before the font_lib is shared. Returns how many families were added. */
 size_t font_lib_add_system(font_lib *lib, const char *const *families, size_t n,
@@ -54,6 +53,7 @@ void font_face_bbox(const font_face *f, int bbox[4]); /* xMin yMin xMax yMax */
 bool font_face_is_serif(const font_face *f);
 bool font_face_is_fixed_pitch(const font_face *f);
 bool font_face_is_bold(const font_face *f); /* bold by design: no synthetic bold needed */
+bool font_face_is_cff(const font_face *f);  /* CID-keyed CFF outlines, else TrueType */
 
 /* HarfBuzz objects, immutable and shared: shape with them, never modify them. */
 hb_face_t *font_face_hb_face(const font_face *f);

@@ -11,6 +11,7 @@
 
 #include "../util/utf8.h"
 #include "../util/xalloc.h"
+#include "pdf_cff.h"
 #include "pdf_ttf.h"
 
 /* ---- collecting pairs -------------------------------------------------- */
@@ -22,6 +23,9 @@ void pdf_fontset_init(pdf_fontset *fs, const layout_doc *doc) {
 
 void pdf_fontset_free(pdf_fontset *fs) {
     for (size_t i = 0; i < fs->n_fonts; i++) {
+        free(fs->fonts[i].gid_set);
+        free(fs->fonts[i].cff_gid);
+        free(fs->fonts[i].cff_cid);
         free(fs->fonts[i].pairs);
         free(fs->fonts[i].table);
         buf_free(&fs->fonts[i].w_text);
@@ -77,31 +81,84 @@ static size_t font_index(pdf_fontset *fs, const font_face *face) {
     pdf_font *f = &fs->fonts[fs->n_fonts];
     memset(f, 0, sizeof *f);
     f->face = face;
+    f->primary = fs->n_fonts;
     snprintf(f->res_name, sizeof f->res_name, "BF%zu", fs->n_fonts);
     fs->last = fs->n_fonts++;
     return fs->last;
 }
 
-pdf_glyph_ref pdf_fontset_add(pdf_fontset *fs, const layout_glyph *g) {
-    size_t fi = font_index(fs, g->face);
-    pdf_font *f = &fs->fonts[fi];
-    uint32_t off = g->text_len ? g->text_off : 0, len = g->text_len;
-    const char *text = len ? fs->doc->text + off : "";
-    uint64_t h = pair_hash(g->gid, g->extra, text, len);
-    if ((f->n_pairs + 1) * 2 > f->table_cap) table_grow(fs, f);
+/* A font of its own for a further pair of a CFF glyph (see pdf_font). */
+static size_t add_sibling(pdf_fontset *fs, size_t fi) {
+    xgrow(&fs->fonts, &fs->cap_fonts, fs->n_fonts + 1, sizeof *fs->fonts);
+    pdf_font *s = &fs->fonts[fs->n_fonts];
+    memset(s, 0, sizeof *s);
+    s->face = fs->fonts[fi].face;
+    s->primary = fs->fonts[fi].primary;
+    snprintf(s->res_name, sizeof s->res_name, "BF%zu", fs->n_fonts);
+    fs->fonts[fi].sibling = fs->n_fonts;
+    return fs->n_fonts++;
+}
+
+/* Whether the font has a pair of gid; adds gid when not. */
+static bool gid_taken(pdf_font *f, uint32_t gid) {
+    if ((f->n_pairs + 1) * 2 > f->gid_cap) {
+        size_t cap = f->gid_cap ? f->gid_cap * 2 : 256;
+        uint32_t *t = xcalloc(cap, sizeof *t);
+        for (size_t i = 0; i < f->gid_cap; i++) {
+            if (!f->gid_set[i]) continue;
+            size_t k = (f->gid_set[i] * 2654435761u) & (cap - 1);
+            while (t[k]) k = (k + 1) & (cap - 1);
+            t[k] = f->gid_set[i];
+        }
+        free(f->gid_set);
+        f->gid_set = t;
+        f->gid_cap = cap;
+    }
+    size_t mask = f->gid_cap - 1;
+    for (size_t k = ((gid + 1) * 2654435761u) & mask;; k = (k + 1) & mask) {
+        if (f->gid_set[k] == gid + 1) return true;
+        if (!f->gid_set[k]) {
+            f->gid_set[k] = gid + 1;
+            return false;
+        }
+    }
+}
+
+/* The pair's index in f, or -1. */
+static long find_pair(const pdf_fontset *fs, const pdf_font *f, const layout_glyph *g,
+                      const char *text, uint64_t h) {
+    if (!f->table_cap) return -1;
     size_t mask = f->table_cap - 1;
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
         uint32_t e = f->table[i];
-        if (!e) break;
+        if (!e) return -1;
         const pdf_font_pair *p = &f->pairs[e - 1];
-        if (p->gid == g->gid && p->extra == g->extra && p->text_len == len &&
-            memcmp(pair_text(fs, p), text, len) == 0)
-            return (pdf_glyph_ref){(uint32_t)fi, e - 1};
+        if (p->gid == g->gid && p->extra == g->extra && p->text_len == g->text_len &&
+            memcmp(pair_text(fs, p), text, g->text_len) == 0)
+            return (long)e - 1;
     }
-    xgrow(&f->pairs, &f->cap_pairs, f->n_pairs + 1, sizeof *f->pairs);
-    f->pairs[f->n_pairs] = (pdf_font_pair){g->gid, off, len, 0, 0, g->extra};
-    table_insert(f, (uint32_t)f->n_pairs, h);
-    return (pdf_glyph_ref){(uint32_t)fi, (uint32_t)f->n_pairs++};
+}
+
+pdf_glyph_ref pdf_fontset_add(pdf_fontset *fs, const layout_glyph *g) {
+    size_t fi = font_index(fs, g->face);
+    uint32_t off = g->text_len ? g->text_off : 0, len = g->text_len;
+    const char *text = len ? fs->doc->text + off : "";
+    uint64_t h = pair_hash(g->gid, g->extra, text, len);
+    bool cff = font_face_is_cff(g->face);
+    for (;;) {
+        pdf_font *f = &fs->fonts[fi];
+        long k = find_pair(fs, f, g, text, h);
+        if (k >= 0) return (pdf_glyph_ref){(uint32_t)fi, (uint32_t)k};
+        if (cff && gid_taken(f, g->gid)) { /* the glyph has another pair here */
+            fi = f->sibling ? f->sibling : add_sibling(fs, fi);
+            continue;
+        }
+        if ((f->n_pairs + 1) * 2 > f->table_cap) table_grow(fs, f);
+        xgrow(&f->pairs, &f->cap_pairs, f->n_pairs + 1, sizeof *f->pairs);
+        f->pairs[f->n_pairs] = (pdf_font_pair){g->gid, off, len, 0, 0, g->extra};
+        table_insert(f, (uint32_t)f->n_pairs, h);
+        return (pdf_glyph_ref){(uint32_t)fi, (uint32_t)f->n_pairs++};
+    }
 }
 
 /* ---- subsetting -------------------------------------------------------- */
@@ -320,6 +377,40 @@ static bool add_box(pdf_ctx *c, HPDF_Dict d, const char *key, const int v[4]) {
     return true;
 }
 
+/* The ToUnicode CMap and the Type0 font over a CIDFont: f->type0. */
+static bool finish_type0(const pdf_fontset *fs, pdf_font *f, pdf_ctx *c, HPDF_Dict cid,
+                         const uint32_t *order) {
+    const char *fam = font_face_family(f->face);
+    buf tu;
+    buf_init(&tu);
+    build_tounicode(&tu, fs, f, order);
+    HPDF_Dict tus = HPDF_DictStream_New(c->doc->mmgr, c->doc->xref);
+    bool put = tus && pdf_stream_put(c, tus, tu.data, tu.len);
+    buf_free(&tu);
+    if (!put) return pdf_fail(c, "create the ToUnicode CMap of %s", fam);
+    HPDF_Dict t0 = new_dict(c);
+    HPDF_Array desc_fonts = HPDF_Array_New(c->doc->mmgr);
+    HPDF_STATUS st = HPDF_OK;
+    const char *base = NULL;
+    HPDF_Name bn = HPDF_Dict_GetItem(cid, "BaseFont", HPDF_OCLASS_NAME);
+    if (bn) base = bn->value;
+    if (t0 && desc_fonts && base) {
+        st |= HPDF_Dict_AddName(t0, "Type", "Font");
+        st |= HPDF_Dict_AddName(t0, "Subtype", "Type0");
+        st |= HPDF_Dict_AddName(t0, "BaseFont", base);
+        st |= HPDF_Dict_AddName(t0, "Encoding", "Identity-H");
+        st |= HPDF_Dict_Add(t0, "DescendantFonts", desc_fonts);
+        st |= HPDF_Array_Add(desc_fonts, cid);
+        st |= HPDF_Dict_Add(t0, "ToUnicode", tus);
+    } else if (desc_fonts && !t0) {
+        HPDF_Array_Free(desc_fonts);
+    }
+    if (!t0 || !desc_fonts || !base || st != HPDF_OK || !pdf_hpdf_ok(c))
+        return pdf_fail(c, "create the Type0 font of %s", fam);
+    f->type0 = t0;
+    return true;
+}
+
 static bool embed_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
     const font_face *face = f->face;
     const char *fam = font_face_family(face);
@@ -349,8 +440,6 @@ static bool embed_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
     free(seen);
     bool ok = false;
     uint32_t *order = NULL;
-    buf tu;
-    buf_init(&tu);
     if (max_cid > 0xFFFF) {
         pdf_fail(c, "embed font %s: more than 65536 distinct glyph/text pairs", fam);
         goto out;
@@ -447,44 +536,156 @@ static bool embed_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
         goto out;
     }
 
-    /* ToUnicode */
-    build_tounicode(&tu, fs, f, order);
-    HPDF_Dict tus = HPDF_DictStream_New(c->doc->mmgr, c->doc->xref);
-    if (!tus || !pdf_stream_put(c, tus, tu.data, tu.len)) {
-        pdf_fail(c, "create the ToUnicode CMap of %s", fam);
-        goto out;
-    }
-
-    /* Type0 */
-    HPDF_Dict t0 = new_dict(c);
-    HPDF_Array desc_fonts = HPDF_Array_New(c->doc->mmgr);
-    if (t0 && desc_fonts) {
-        st |= HPDF_Dict_AddName(t0, "Type", "Font");
-        st |= HPDF_Dict_AddName(t0, "Subtype", "Type0");
-        st |= HPDF_Dict_AddName(t0, "BaseFont", base);
-        st |= HPDF_Dict_AddName(t0, "Encoding", "Identity-H");
-        st |= HPDF_Dict_Add(t0, "DescendantFonts", desc_fonts);
-        st |= HPDF_Array_Add(desc_fonts, cid);
-        st |= HPDF_Dict_Add(t0, "ToUnicode", tus);
-    } else if (desc_fonts && !t0) {
-        HPDF_Array_Free(desc_fonts);
-    }
-    if (!t0 || !desc_fonts || st != HPDF_OK || !pdf_hpdf_ok(c)) {
-        pdf_fail(c, "create the Type0 font of %s", fam);
-        goto out;
-    }
-    f->type0 = t0;
+    if (!finish_type0(fs, f, c, cid, order)) goto out;
     ok = true;
 out:
-    buf_free(&tu);
     free(order);
     free(sr.new_gid);
     buf_free(&sr.file);
     return ok;
 }
 
+/* ---- CFF faces --------------------------------------------------------- */
+
+typedef struct gid_cid {
+    uint32_t gid, cid;
+} gid_cid;
+
+static int cmp_gid(const void *a, const void *b) {
+    uint32_t x = ((const gid_cid *)a)->gid, y = ((const gid_cid *)b)->gid;
+    return x < y ? -1 : x > y;
+}
+
+static uint32_t cff_cid_of(const pdf_font *pr, uint32_t gid) {
+    size_t lo = 0, hi = pr->n_cff;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (pr->cff_gid[mid] < gid) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < pr->n_cff && pr->cff_gid[lo] == gid ? pr->cff_cid[lo] : 0;
+}
+
+static HPDF_Dict font_descriptor(pdf_ctx *c, const font_face *face, const char *base,
+                                 const char *file_key, HPDF_Dict file) {
+    unsigned upem = font_face_upem(face);
+    HPDF_Dict desc = new_dict(c);
+    if (!desc) return NULL;
+    int bb[4];
+    font_face_bbox(face, bb);
+    int bbox[4] = {(int)floor(bb[0] * 1000.0 / upem), (int)floor(bb[1] * 1000.0 / upem),
+                   (int)ceil(bb[2] * 1000.0 / upem), (int)ceil(bb[3] * 1000.0 / upem)};
+    int flags = 4 | (font_face_is_serif(face) ? 2 : 0) | (font_face_is_fixed_pitch(face) ? 1 : 0);
+    HPDF_STATUS st = HPDF_OK;
+    st |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+    st |= HPDF_Dict_AddName(desc, "FontName", base);
+    st |= HPDF_Dict_AddNumber(desc, "Flags", flags);
+    st |= add_box(c, desc, "FontBBox", bbox) ? HPDF_OK : 1;
+    st |= HPDF_Dict_AddNumber(desc, "ItalicAngle", 0);
+    st |= HPDF_Dict_AddNumber(desc, "Ascent", scale_1000(font_face_ascender(face), upem));
+    st |= HPDF_Dict_AddNumber(desc, "Descent", scale_1000(font_face_descender(face), upem));
+    st |= HPDF_Dict_AddNumber(desc, "CapHeight", scale_1000(font_face_cap_height(face), upem));
+    st |= HPDF_Dict_AddNumber(desc, "StemV", 80);
+    st |= HPDF_Dict_Add(desc, file_key, file);
+    return st == HPDF_OK ? desc : NULL;
+}
+
+/* The face's first font: subsets the face for every glyph of the face (the
+ * siblings draw a subset of these), embeds the program and its descriptor. */
+static bool cff_embed_program(pdf_ctx *c, pdf_font *pr) {
+    const font_face *face = pr->face;
+    const char *fam = font_face_family(face);
+    size_t n = pr->n_pairs;
+    uint32_t *gids = xmalloc((n ? n : 1) * sizeof *gids), *cids = xmalloc((n ? n : 1) * sizeof *cids);
+    for (size_t i = 0; i < n; i++) gids[i] = pr->pairs[i].gid;
+    buf file;
+    buf_init(&file);
+    char err[160];
+    bool ok = pdf_cff_subset(font_face_hb_face(face), gids, n, &file, cids, err, sizeof err);
+    if (!ok) {
+        free(gids), free(cids);
+        buf_free(&file);
+        return pdf_fail(c, "subset font %s: %s", fam, err);
+    }
+    gid_cid *m = xmalloc((n ? n : 1) * sizeof *m);
+    for (size_t i = 0; i < n; i++) m[i] = (gid_cid){gids[i], cids[i]};
+    qsort(m, n, sizeof *m, cmp_gid);
+    pr->n_cff = n;
+    pr->cff_gid = gids;
+    pr->cff_cid = cids;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char *q = font_face_ps_name(face); *q; q++) h = (h ^ (unsigned char)*q) * 0x100000001b3ull;
+    for (size_t i = 0; i < n; i++) {
+        gids[i] = m[i].gid;
+        cids[i] = m[i].cid;
+        h = (h ^ m[i].gid) * 0x100000001b3ull;
+    }
+    free(m);
+    char tag[7];
+    for (int k = 0; k < 6; k++, h /= 26) tag[k] = (char)('A' + (int)(h % 26));
+    tag[6] = 0;
+    snprintf(pr->base, sizeof pr->base, "%s+%s", tag, font_face_ps_name(face));
+    pr->file_bytes = file.len;
+    pr->n_glyphs = (unsigned)n + 1;
+    pdf_hash_update(&c->id_hash, pr->base, strlen(pr->base));
+    pdf_hash_update(&c->id_hash, gids, n * sizeof *gids);
+    HPDF_Dict fs3 = HPDF_DictStream_New(c->doc->mmgr, c->doc->xref);
+    ok = fs3 && HPDF_Dict_AddName(fs3, "Subtype", "CIDFontType0C") == HPDF_OK &&
+         pdf_stream_put_font(c, fs3, file.data, file.len);
+    buf_free(&file);
+    if (!ok) return pdf_fail(c, "create the font file object of %s", fam);
+    pr->descriptor = font_descriptor(c, face, pr->base, "FontFile3", fs3);
+    if (!pr->descriptor) return pdf_fail(c, "create the font descriptor of %s", fam);
+    return true;
+}
+
+static bool embed_cff_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
+    pdf_font *pr = &fs->fonts[f->primary];
+    const font_face *face = f->face;
+    const char *fam = font_face_family(face);
+    if (f == pr && !cff_embed_program(c, pr)) return false;
+    unsigned upem = font_face_upem(face);
+    uint32_t max_cid = 0;
+    for (size_t i = 0; i < f->n_pairs; i++) {
+        pdf_font_pair *p = &f->pairs[i];
+        p->cid = cff_cid_of(pr, p->gid); /* one pair per glyph in each font */
+        if (p->cid > max_cid) max_cid = p->cid;
+        p->width = (int32_t)scale_1000(font_face_advance(face, p->gid), upem) + p->extra;
+    }
+    if (max_cid > 0xFFFF) return pdf_fail(c, "embed font %s: a CID above 65535", fam);
+    uint32_t *order = pairs_by_cid(f, max_cid);
+    int dw = build_widths(f, order);
+    HPDF_Dict cid = new_dict(c);
+    HPDF_Dict sysinfo = HPDF_Dict_New(c->doc->mmgr);
+    HPDF_STATUS st = HPDF_OK;
+    if (cid && sysinfo) {
+        st |= HPDF_Dict_AddName(cid, "Type", "Font");
+        st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType0");
+        st |= HPDF_Dict_AddName(cid, "BaseFont", pr->base);
+        st |= HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo);
+        st |= HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(c->doc->mmgr, "Adobe", NULL));
+        st |= HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(c->doc->mmgr, "Identity", NULL));
+        st |= HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
+        st |= HPDF_Dict_Add(cid, "FontDescriptor", pr->descriptor);
+        st |= HPDF_Dict_AddNumber(cid, "DW", dw);
+        cid->attr = f;
+        cid->write_fn = write_w_array;
+        pdf_hash_update(&c->id_hash, f->w_text.data ? f->w_text.data : "", f->w_text.len);
+    } else if (sysinfo && !cid) {
+        HPDF_Dict_Free(sysinfo);
+    }
+    bool ok = cid && sysinfo && st == HPDF_OK;
+    if (!ok) pdf_fail(c, "create the CID font of %s", fam);
+    ok = ok && finish_type0(fs, f, c, cid, order);
+    free(order);
+    return ok;
+}
+
 bool pdf_fontset_embed(pdf_fontset *fs, pdf_ctx *c) {
-    for (size_t i = 0; i < fs->n_fonts; i++)
-        if (!embed_font(fs, &fs->fonts[i], c)) return false;
+    for (size_t i = 0; i < fs->n_fonts; i++) {
+        pdf_font *f = &fs->fonts[i];
+        if (!(font_face_is_cff(f->face) ? embed_cff_font(fs, f, c) : embed_font(fs, f, c)))
+            return false;
+    }
     return true;
 }

@@ -42,6 +42,24 @@ def main():
             fonts = subprocess.run(["pdffonts", out], capture_output=True, text=True).stdout
             if font not in fonts:
                 problems.append("no font %s in:\n%s" % (font, fonts))
+            # every font embedded, subset, with a Unicode map; CFF as CID Type 0C
+            for l in fonts.splitlines()[2:]:
+                if "yes yes yes" not in l:
+                    problems.append("not embedded+subset+unicode: " + l)
+                if "Noto" in l and "CID Type 0C" not in l:
+                    problems.append("a CFF face not as CID Type 0C: " + l)
+            text = subprocess.run(["pdftotext", "-raw", out, "-"], capture_output=True,
+                                  text=True).stdout
+            if "衡山县" not in text or "法治政府" not in text:
+                problems.append("pdftotext lost the text")
+            q = subprocess.run(["qpdf", "--check", out], capture_output=True, text=True)
+            if q.returncode != 0:
+                problems.append("qpdf --check: " + q.stdout[-300:])
+            md = subprocess.run(["mutool", "draw", "-o", os.path.join(work, name + "-%d.png"),
+                                 "-r", "30", out, "1"], capture_output=True, text=True)
+            warn = [l for l in md.stderr.splitlines() if "ICC" not in l and not l.startswith("page ")]
+            if md.returncode != 0 or warn:
+                problems.append("mutool draw: " + "\n".join(warn))
         lines = [l for l in stderr.splitlines() if "cut at a sentence" not in l]
         if err == "-" and lines:
             problems.append("expected no message")
