@@ -215,19 +215,6 @@ bool cli_is_assignment(const char *s) {
     return eq && eq > s;
 }
 
-/* The template's families that fonts.json lacks, from the system's fonts
- * (fontconfig). */
-static void add_system_fonts(const tmpl *t, font_lib *fonts, diag_list *d) {
-    size_t n = 0;
-    for (size_t r = 0; r < t->n_fonts; r++) n += t->fonts[r].n_families;
-    const char **names = xcalloc(n ? n : 1, sizeof *names);
-    n = 0;
-    for (size_t r = 0; r < t->n_fonts; r++)
-        for (size_t i = 0; i < t->fonts[r].n_families; i++) names[n++] = t->fonts[r].families[i];
-    font_lib_add_system(fonts, names, n, d);
-    free(names);
-}
-
 int cli_load_setup(const char *tpath, const char *default_template, const char *fpath, tmpl **t,
                    font_lib **fonts, diag_list *d) {
     char *dir = cli_data_dir();
@@ -237,7 +224,7 @@ int cli_load_setup(const char *tpath, const char *default_template, const char *
     *t = tmpl_load(tpath ? tpath : tdef, d);
     if (!*t) status = EXIT_INPUT;
     else if (!(*fonts = font_lib_load(fpath ? fpath : fdef, d))) status = EXIT_FAIL;
-    else add_system_fonts(*t, *fonts, d);
+    else render_add_system_fonts(*t, *fonts, d);
     free(tdef);
     free(fdef);
     free(dir);

@@ -443,3 +443,14 @@ void render_result_free(render_result *res) {
     layout_doc_free(res->layout);
     *res = (render_result){0};
 }
+
+void render_add_system_fonts(const tmpl *t, font_lib *fonts, diag_list *d) {
+    size_t n = 0;
+    for (size_t r = 0; r < t->n_fonts; r++) n += t->fonts[r].n_families;
+    const char **names = xcalloc(n ? n : 1, sizeof *names);
+    n = 0;
+    for (size_t r = 0; r < t->n_fonts; r++)
+        for (size_t i = 0; i < t->fonts[r].n_families; i++) names[n++] = t->fonts[r].families[i];
+    font_lib_add_system(fonts, names, n, d);
+    free(names);
+}

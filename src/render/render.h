@@ -53,6 +53,11 @@ bool render_reports(const report *const *reports, size_t n, const tmpl *t, const
 
 void render_result_free(render_result *res);
 
+/* Adds to fonts the families the template's roles name that its manifest
+ * lacks, from the system's fonts (font_lib_add_system). Call once, after
+ * loading both and before rendering. */
+void render_add_system_fonts(const tmpl *t, font_lib *fonts, diag_list *d);
+
 /* Formats an indicator value the way a reader expects it: no exponent, no
  * trailing zeros, at most four decimals ("99.65", "2489", "0.5"). */
 void render_format_number(double v, char *out, size_t size);
