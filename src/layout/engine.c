@@ -348,7 +348,9 @@ void layout_prepare(layout_engine *e, run *r, tmpl_style_id style, const char *t
     r->p = (lb_params){.size = st->size,
                        .measure = measure,
                        .first_indent = indent ? st->indent * st->size : 0,
-                       .han_latin_gap = e->t->han_latin_gap * st->size};
+                       .han_latin_gap = e->t->han_latin_gap * st->size,
+                       .words = style == TMPL_STYLE_TITLE || (style >= TMPL_STYLE_HEADING1 &&
+                                                              style <= TMPL_STYLE_HEADING4)};
     if (r->p.first_indent > measure / 2) r->p.first_indent = 0;
     lb_prepare(&e->sr, text, &r->p, e->items);
     r->n_lines = st->align == TMPL_CENTER

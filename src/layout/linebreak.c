@@ -1,6 +1,10 @@
 #include "linebreak.h"
 
 #include <math.h>
+#include <stdlib.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/ustring.h>
 
 #include "../util/xalloc.h"
 
@@ -54,6 +58,7 @@ static bool in_word(uint8_t a, uint8_t b) {
 /* May a line break between items i and i + 1? */
 static bool breakable(const lb_item *it, size_t i) {
     uint8_t a = it[i].cls, b = it[i + 1].cls;
+    if (it[i + 1].glue) return false;
     if (no_start(b) || no_end(a)) return false;
     if (b == LB_SPACE) return false; /* break after the space instead */
     if (a == LB_SPACE) return true;
@@ -113,8 +118,50 @@ static void widen_quotes(const shape_result *sr, const lb_params *p, lb_item *it
     }
 }
 
+/* Items that start inside a word get glue: ICU's word boundaries, from its
+ * dictionary for Chinese ("大冶|市|人民政府|关于|2020|年度|法治|…"). When ICU
+ * cannot run, every item stays breakable. */
+static void mark_words(const shape_result *sr, const char *text, lb_item *items) {
+    size_t n = sr->n_items;
+    if (n < 2) return;
+    size_t len = sr->items[n - 1].start + sr->items[n - 1].len;
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t ulen = 0;
+    u_strFromUTF8(NULL, 0, &ulen, text, (int32_t)len, &e);
+    if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e)) return;
+    e = U_ZERO_ERROR;
+    UChar *u = xmalloc(((size_t)ulen + 1) * sizeof *u);
+    u_strFromUTF8(u, ulen + 1, NULL, text, (int32_t)len, &e);
+    UBreakIterator *bi = U_SUCCESS(e) ? ubrk_open(UBRK_WORD, "zh", u, ulen, &e) : NULL;
+    if (bi && U_SUCCESS(e)) {
+        /* UTF-16 boundaries to byte offsets, walking the text once */
+        bool *boundary = xcalloc(len + 1, sizeof *boundary);
+        size_t byte = 0;
+        int32_t unit = 0;
+        for (int32_t b = ubrk_first(bi); b != UBRK_DONE; b = ubrk_next(bi)) {
+            while (unit < b && byte < len) {
+                unsigned char c = (unsigned char)text[byte];
+                size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+                unit += k == 4 ? 2 : 1;
+                byte += k;
+            }
+            if (byte <= len) boundary[byte] = true;
+        }
+        for (size_t i = 1; i < n; i++) {
+            if (sr->items[i].start <= len && !boundary[sr->items[i].start]) items[i].glue = 1;
+            /* a number and the word it counts or dates ("2020年度", "12个") */
+            uint32_t prev = sr->items[i - 1].cp;
+            if (((prev >= '0' && prev <= '9') || (prev >= 0xFF10 && prev <= 0xFF19)) &&
+                items[i].cls == LB_HAN)
+                items[i].glue = 1;
+        }
+        free(boundary);
+    }
+    if (bi) ubrk_close(bi);
+    free(u);
+}
+
 void lb_prepare(const shape_result *sr, const char *text, const lb_params *p, lb_item *items) {
-    (void)text;
     size_t n = sr->n_items;
     double half = p->size * 0.5;
     for (size_t i = 0; i < n; i++) {
@@ -152,6 +199,7 @@ void lb_prepare(const shape_result *sr, const char *text, const lb_params *p, lb
         }
     }
     widen_quotes(sr, p, items);
+    if (p->words) mark_words(sr, text, items);
     /* Adjacent marks: the blank halves between them collapse (。” takes 1.5 em). */
     for (size_t i = 0; i + 1 < n; i++) {
         lb_item *a = &items[i], *b = &items[i + 1];

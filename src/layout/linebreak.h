@@ -29,6 +29,7 @@ lb_class lb_class_of(uint32_t cp);
 typedef struct lb_item {
     uint8_t cls;
     uint8_t shrink_left; /* the squeezable blank is on the left (opening marks) */
+    uint8_t glue;        /* no break before this item: inside a word (lb_params.words) */
     uint8_t wide;        /* a proportional quote set full width in Chinese text: the
                             blank it gained is carried in a glyph width (layout) */
     double adv;          /* advance after adjacent-punctuation compression */
@@ -53,6 +54,9 @@ typedef struct lb_params {
     double measure;       /* line width, points */
     double first_indent;  /* points */
     double han_latin_gap; /* points */
+    bool words;           /* break between words only (ICU's dictionary word break for
+                             Chinese), as titles and headings want; body text breaks
+                             between any two characters */
 } lb_params;
 
 /* Computes the lb_items for shaped text (items[n]). */

@@ -22,6 +22,8 @@ typedef struct {
     const char *text;
 } broken;
 
+static bool words_mode; /* brk breaks as titles and headings do */
+
 static void brk(broken *b, const char *text, double chars, double indent_chars) {
     memset(b, 0, sizeof *b);
     b->text = text;
@@ -29,7 +31,7 @@ static void brk(broken *b, const char *text, double chars, double indent_chars) 
     shape_text(sh, chain, 1, text, strlen(text), 10, &b->sr);
     b->items = calloc(b->sr.n_items + 1, sizeof(lb_item));
     b->p = (lb_params){.size = 10, .measure = chars * 10, .first_indent = indent_chars * 10,
-                       .han_latin_gap = 2.5};
+                       .han_latin_gap = 2.5, .words = words_mode};
     lb_prepare(&b->sr, text, &b->p, b->items);
     b->n_lines = lb_break(b->items, b->sr.n_items, &b->p, &b->lines, &b->cap);
 }
@@ -214,6 +216,30 @@ static void test_quotes_full_width_in_chinese(void) {
     done(&b);
 }
 
+static void test_titles_break_between_words(void) {
+    /* Body text breaks anywhere; a title only between words (ICU's
+     * dictionary), and never between a number and its word. */
+    broken b;
+    char t[256];
+    const char *title = "大冶市人民政府关于2020年度法治政府建设情况的报告";
+    brk(&b, title, 13, 0);
+    CHECK_STR(line_text(&b, 0, t, sizeof t), "大冶市人民政府关于2020年"); /* body: 年|度 */
+    done(&b);
+    words_mode = true;
+    brk(&b, title, 13, 0);
+    CHECK_STR(line_text(&b, 0, t, sizeof t), "大冶市人民政府关于");
+    CHECK_STR(line_text(&b, 1, t, sizeof t), "2020年度法治政府建设情况");
+    done(&b);
+    brk(&b, "全面推动法治政府建设取得新突破", 9, 0);
+    CHECK_STR(line_text(&b, 0, t, sizeof t), "全面推动法治政府");
+    done(&b);
+    /* a word longer than the line is still cut, not left overflowing */
+    brk(&b, "中华人民共和国", 3, 0);
+    CHECK(b.n_lines >= 2);
+    done(&b);
+    words_mode = false;
+}
+
 static void test_opening_bracket_at_line_start(void) {
     /* 《 starts line 2: its blank leading half goes, so its ink sits at the
      * edge and the line gains half an em. */
@@ -281,6 +307,7 @@ int main(void) {
     test_adjacent_punctuation_compressed();
     test_opening_bracket_at_line_start();
     test_quotes_full_width_in_chinese();
+    test_titles_break_between_words();
     test_mixed_gaps_stretch_first();
     test_balanced_title();
     shaper_free(sh);
