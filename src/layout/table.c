@@ -190,19 +190,20 @@ static void place_cells(tbl *b, const layout_table_row *row, tmpl_style_id sid, 
         double x = row->group ? b->x0 + b->look->pad_x : b->colx[c] + b->look->pad_x;
         double w = row->group ? b->width - 2 * b->look->pad_x : inner(b, c);
         tmpl_align al = st->align == TMPL_JUSTIFY ? TMPL_LEFT : st->align;
-        if (!row->group && !header) {
+        /* a header sits like its column's cells: over the labels on the
+         * left, over the numbers on the right */
+        if (!row->group) {
             switch (b->t->align[c]) {
             case TMPL_CELL_LEFT: al = TMPL_LEFT; break;
             case TMPL_CELL_CENTER: al = TMPL_CENTER; break;
             case TMPL_CELL_RIGHT: al = TMPL_RIGHT; break;
             case TMPL_CELL_DECIMAL:
                 al = TMPL_RIGHT;
+                if (header) break;
                 w -= b->frac[c] - b->cell_frac[(size_t)(row - b->t->rows) * b->t->n_cols + c];
                 if (w < 1) w = 1;
                 break;
             }
-        } else if (header) {
-            al = TMPL_CENTER;
         }
         run r;
         layout_prepare(e, &r, sid, cell->text, strlen(cell->text), w, cell->path, false);

@@ -149,7 +149,7 @@ void rc_indicators(rctx *c, const tmpl_block *b) {
     const report *r = c->r;
     const tmpl_table *look = &c->t->table;
     size_t n = r->n_indicators, nc = look->n_columns;
-    if (n == 0) return;
+    if (n == 0 || n < b->min_rows) return;
     bool *shown = xcalloc(n, sizeof(bool));
     choose(c, b, shown);
     /* Rows grouped by category: a reader scans one topic at a time. */

@@ -147,6 +147,7 @@ typedef struct tmpl_block {
     char **prefer; /* keys or labels picked first */
     size_t n_prefer;
     bool group;    /* category rows */
+    size_t min_rows; /* shown only for a report with at least this many indicators */
     /* points */
     char *heading;        /* may be NULL */
     char **match, **exclude;

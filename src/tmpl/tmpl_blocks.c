@@ -178,8 +178,8 @@ void tp_parse_table(pctx *c, const cJSON *v, tmpl *t) {
 static const char *const *block_keys(tmpl_block_type type) {
     static const char *const title[] = {"type", "style", "text", NULL};
     static const char *const rule[] = {"type", "color", "width", "space_before", "space_after", NULL};
-    static const char *const indicators[] = {"type", "caption", "limit", "pick", "prefer", "group",
-                                             NULL};
+    static const char *const indicators[] = {"type",  "caption",  "limit", "pick",
+                                             "prefer", "group", "min_rows", NULL};
     static const char *const summary[] = {"type", "style", NULL};
     static const char *const sections[] = {"type", NULL};
     static const char *const text[] = {"type", "style", "text", "right", "optional", NULL};
@@ -233,6 +233,7 @@ static void parse_block(pctx *c, const cJSON *o, const char *p, tmpl_block *b, c
         b->pick = (tmpl_pick)tp_enum(c, o, p, "pick", TMPL_PICK_FIRST, picks, "choice");
         b->prefer = tp_strings(c, o, p, "prefer", &b->n_prefer);
         b->group = tp_boolean(c, o, p, "group", true);
+        b->min_rows = tp_count(c, o, p, "min_rows", 0, 0, 100000);
         break;
     case TMPL_BLOCK_SUMMARY:
         b->style = tp_style(c, o, p, "style", TMPL_STYLE_SUMMARY);

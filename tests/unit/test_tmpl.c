@@ -141,7 +141,7 @@ int main(void) {
     diag_print(d, stderr);
     CHECK(t != NULL);
     if (t) {
-        CHECK(t->n_blocks == 6);
+        CHECK(t->n_blocks == 7);
         CHECK(t->styles[TMPL_STYLE_PARAGRAPH].align == TMPL_JUSTIFY);
         CHECK(t->rule_color == 0xC00000);
         /* The measure is a whole number of body characters. */
