@@ -8,7 +8,7 @@ packages=(
   libhpdf-dev libharfbuzz-dev libfreetype-dev libcjson-dev libdeflate-dev
   libxml2-dev libzip-dev libicu-dev libgmime-3.0-dev libcurl4-openssl-dev libfontconfig-dev python3
   python3-aiosmtpd openssl
-  fonts-lxgw-wenkai fonts-arphic-uming fonts-wqy-microhei fonts-dejavu-core
+  fonts-lxgw-wenkai fonts-arphic-uming fonts-wqy-microhei fonts-dejavu-core fonts-noto-cjk
   poppler-utils qpdf mupdf-tools
 )
 
@@ -18,7 +18,23 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# node and npm run pdf.js, the third PDF reader of the tests; a machine that
+# has them from elsewhere (NodeSource) keeps its own
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+pdfjs() { # pdfjs-dist, pinned by tests/pdfjs/package-lock.json
+  if [ ! -d "$here/tests/pdfjs/node_modules/pdfjs-dist" ]; then
+    echo "setup: npm ci in tests/pdfjs" >&2
+    (cd "$here/tests/pdfjs" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+if [ ${#missing[@]} -eq 0 ]; then
+  pdfjs
+  exit 0
+fi
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
@@ -26,3 +42,4 @@ echo "setup: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+pdfjs

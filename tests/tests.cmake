@@ -90,6 +90,14 @@ add_test(NAME fonts.system
                  ${CMAKE_BINARY_DIR}/fonts-system
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 
+# pdf.js as a third reader: the same text as poppler, every font loaded
+# without a warning, for every input and template and for Noto CJK (CFF).
+add_test(NAME pdfjs.text
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/pdfjs/pdfjs_check.py $<TARGET_FILE:briefing>
+                 ${CMAKE_BINARY_DIR}/pdfjs-out
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(pdfjs.text PROPERTIES TIMEOUT 600)
+
 # The command line's contract (tests/cli/cli_test.sh).
 add_test(NAME cli.contract COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/cli_test.sh $<TARGET_FILE:briefing>
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
