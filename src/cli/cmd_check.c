@@ -30,7 +30,15 @@ int cmd_check(int argc, char **argv) {
             free(files);
             return EXIT_INPUT;
         }
-        if (!imp) files[n_files++] = argv[i];
+        if (imp) continue;
+        if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "briefing: check: unknown option \"%s\"\n", argv[i]);
+            cli_usage(stderr);
+            free(meta);
+            free(files);
+            return EXIT_INPUT;
+        }
+        files[n_files++] = argv[i];
     }
     for (int i = 0; i < n_files; i++) {
         diag_list *d = diag_list_new();

@@ -2,6 +2,7 @@
  * Exit status: 0 success, 1 a document could not be rendered or written,
  * 2 invalid input or usage. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -13,16 +14,19 @@
 typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
+    bool own_help; /* prints its own usage for --help; else the general one */
 } command;
 
 static const command commands[] = {
-    {"import", cmd_import},
-    {"render", cmd_render},
-    {"check", cmd_check},
-    {"batch", cmd_batch},
-    {"compare", cmd_compare},
-    {"mail", cmd_mail},
+    {"import", cmd_import, true},   {"render", cmd_render, false}, {"check", cmd_check, false},
+    {"batch", cmd_batch, true},     {"compare", cmd_compare, false}, {"mail", cmd_mail, true},
 };
+
+static bool asks_help(int argc, char **argv) {
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return true;
+    return false;
+}
 
 int main(int argc, char **argv) {
     /* Past a file size limit (ulimit -f) the kernel sends SIGXFSZ, whose
@@ -45,6 +49,12 @@ int main(int argc, char **argv) {
         return EXIT_INPUT;
     }
     const char *cmd = argv[1];
+    char *help_argv[] = {argv[0], NULL, (char *)"--help", NULL};
+    if (!strcmp(cmd, "help") && argc >= 3) { /* briefing help CMD: CMD --help */
+        cmd = help_argv[1] = argv[2];
+        argc = 3;
+        argv = help_argv;
+    }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         cli_usage(stdout);
         return EXIT_OK;
@@ -55,11 +65,16 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (strcmp(cmd, commands[i].name)) continue;
+        if (!commands[i].own_help && asks_help(argc - 2, argv + 2)) {
+            cli_usage(stdout);
+            return EXIT_OK;
+        }
         int status = commands[i].run(argc - 2, argv + 2);
         import_process_cleanup();
         return status;
     }
     fprintf(stderr, "briefing: unknown command \"%s\"\n", cmd);
+    if (argv == help_argv) return EXIT_INPUT; /* briefing help NOSUCH */
     cli_usage(stderr);
     return EXIT_INPUT;
 }

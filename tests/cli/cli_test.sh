@@ -19,6 +19,15 @@ expect_status 0 "$bin" --version
 grep -q '^briefing [0-9]' "$work/out" && ok || bad "--version prints 'briefing N.N.N'"
 expect_status 0 "$bin" --help
 grep -q 'briefing render' "$work/out" && ok || bad "--help lists render"
+# every sub-command answers --help (and briefing help CMD) with its usage, exit 0
+for c in import render compare batch mail check; do
+  expect_status 0 "$bin" $c --help
+  grep -q "briefing $c" "$work/out" && ok || bad "$c --help prints its usage"
+  expect_status 0 "$bin" help $c
+  grep -q "briefing $c" "$work/out" && ok || bad "help $c prints its usage"
+done
+expect_status 2 "$bin" help frobnicate
+expect_status 2 "$bin" check --no-such-option
 expect_status 2 "$bin"
 expect_status 2 "$bin" frobnicate
 expect_status 2 "$bin" render
