@@ -40,7 +40,8 @@ void cli_usage(FILE *to) {
           "  check    validate reports without rendering; prints every problem found\n"
           "\n"
           "  -t, --template FILE   template JSON (see docs/templates.md)\n"
-          "  -o, --output FILE     where to write the PDF (written atomically)\n"
+          "  -o, --output FILE     where to write the PDF (written atomically; - for\n"
+          "                        standard output); REPORT - reads standard input\n"
           "  --fonts FILE          font manifest (default: fonts/fonts.json)\n"
           "  --dump-lines FILE     write every laid-out line as JSON lines\n"
           "  --set NAME=VALUE      a template variable, e.g. --set issue=12\n"
@@ -229,4 +230,33 @@ int cli_load_setup(const char *tpath, const char *default_template, const char *
     free(fdef);
     free(dir);
     return status;
+}
+
+char *cli_read_fd(int fd, const char *source, size_t max, size_t *len, diag_list *d) {
+    size_t cap = 65536, n = 0;
+    char *data = xmalloc(cap + 1);
+    for (;;) {
+        if (n == cap) {
+            if (cap > max) break;
+            cap *= 2;
+            data = xrealloc(data, cap + 1);
+        }
+        ssize_t k = read(fd, data + n, cap - n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            diag_add(d, DIAG_ERROR, source, NULL, "cannot read: %s", strerror(errno));
+            free(data);
+            return NULL;
+        }
+        if (k == 0) break;
+        n += (size_t)k;
+    }
+    if (n > max) {
+        diag_add(d, DIAG_ERROR, source, NULL, "larger than the limit of %zu bytes", max);
+        free(data);
+        return NULL;
+    }
+    data[n] = 0;
+    *len = n;
+    return data;
 }

@@ -17,6 +17,9 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_INPUT = 2 };
 void cli_usage(FILE *to);
 /* The folder holding templates/ and fonts/ (caller frees). */
 char *cli_data_dir(void);
+/* All of fd (standard input: a pipe or a file), at most max bytes; NULL with a
+ * diagnostic naming source. Caller frees. */
+char *cli_read_fd(int fd, const char *source, size_t max, size_t *len, diag_list *d);
 /* Loads the template (tpath, else templates/<default_template> in the data
  * folder) and the font manifest (fpath, else fonts/fonts.json there).
  * Returns EXIT_OK, EXIT_INPUT for a bad template or EXIT_FAIL for unusable

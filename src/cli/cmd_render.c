@@ -64,7 +64,15 @@ int cmd_render(int argc, char **argv) {
     char *outpath = NULL;
     render_result res = {0};
     cli_prefault_heap(&in, 1);
-    report *r = import_load(NULL, in, &io, d);
+    report *r = NULL;
+    if (!strcmp(in, "-")) { /* the report on standard input */
+        size_t len = 0;
+        char *data = cli_read_fd(STDIN_FILENO, "<stdin>", REPORT_MAX_BYTES, &len, d);
+        if (data) r = import_parse(NULL, data, len, "<stdin>", &io, NULL, d);
+        free(data);
+    } else {
+        r = import_load(NULL, in, &io, d);
+    }
     if (!r) {
         status = EXIT_INPUT;
         goto done;
@@ -84,7 +92,15 @@ int cmd_render(int argc, char **argv) {
     /* The line dump first: when it cannot be written, no PDF is either, so
      * a failed run (status 1) never leaves a new PDF behind. */
     if (dump && !cli_dump_lines(res.layout, dump, d)) status = EXIT_FAIL;
-    if (status == EXIT_OK && !file_write_atomic(outpath, res.pdf, res.pdf_len, d)) status = EXIT_FAIL;
+    if (status == EXIT_OK && !strcmp(outpath, "-")) {
+        /* -o -: the PDF on standard output (not atomic: a pipe has no rename) */
+        if (fwrite(res.pdf, 1, res.pdf_len, stdout) != res.pdf_len || fflush(stdout) != 0) {
+            diag_add(d, DIAG_ERROR, "<stdout>", NULL, "cannot write the PDF: %s", strerror(errno));
+            status = EXIT_FAIL;
+        }
+    } else if (status == EXIT_OK && !file_write_atomic(outpath, res.pdf, res.pdf_len, d)) {
+        status = EXIT_FAIL;
+    }
 done:
     diag_print(d, stderr);
     render_result_free(&res);

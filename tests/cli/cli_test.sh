@@ -33,6 +33,13 @@ expect_status 2 "$bin" frobnicate
 expect_status 2 "$bin" render
 expect_status 2 "$bin" render "$root/input/hengshan-2021.json" --no-such-option
 
+# - is standard input for the report and standard output for -o
+"$bin" render - -o - <"$root/input/hengshan-2021.json" >"$work/stdio.pdf" 2>/dev/null && ok || bad "render - -o -"
+"$bin" render "$root/input/hengshan-2021.json" -o "$work/file.pdf" 2>/dev/null
+cmp -s "$work/stdio.pdf" "$work/file.pdf" && ok || bad "render - -o - gives the bytes of render FILE -o FILE"
+[ ! -e "$work/-" ] && ok || bad "-o - wrote a file named -"
+echo '{"id":' | "$bin" render - -o - >"$work/none.pdf" 2>"$work/err"; [ $? = 2 ] && [ ! -s "$work/none.pdf" ] && grep -q '^<stdin>: invalid JSON' "$work/err" && ok || bad "bad JSON on stdin: exit 2, nothing on stdout, <stdin> named"
+
 # Without -o the PDF is <id>.pdf in the current folder.
 (cd "$work" && "$bin" render "$root/input/kundulun-2022.json" 2>/dev/null)
 [ -s "$work/kundulun-2022.pdf" ] && ok || bad "render without -o writes <id>.pdf"
