@@ -260,3 +260,22 @@ char *cli_read_fd(int fd, const char *source, size_t max, size_t *len, diag_list
     *len = n;
     return data;
 }
+
+bool cli_check_vars(const tmpl *t, const char *const *vars, size_t n, diag_list *d) {
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(vars[i], '=');
+        size_t len = eq ? (size_t)(eq - vars[i]) : strlen(vars[i]);
+        if (tmpl_var_find(t, vars[i], len)) continue;
+        buf names;
+        buf_init(&names);
+        for (size_t k = 0; k < t->n_vars; k++)
+            buf_printf(&names, "%s%s", k ? ", " : "", t->vars[k].name);
+        diag_add(d, DIAG_ERROR, t->source, "$.variables",
+                 "--set %.*s: the template has no such variable (it has: %s)", (int)len, vars[i],
+                 names.len ? names.data : "none");
+        buf_free(&names);
+        ok = false;
+    }
+    return ok;
+}

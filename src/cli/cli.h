@@ -19,6 +19,9 @@ void cli_usage(FILE *to);
 char *cli_data_dir(void);
 /* All of fd (standard input: a pipe or a file), at most max bytes; NULL with a
  * diagnostic naming source. Caller frees. */
+/* Every --set NAME=VALUE names a variable of the template; errors otherwise
+ * (a typo would silently print the default). */
+bool cli_check_vars(const tmpl *t, const char *const *vars, size_t n, diag_list *d);
 char *cli_read_fd(int fd, const char *source, size_t max, size_t *len, diag_list *d);
 /* Loads the template (tpath, else templates/<default_template> in the data
  * folder) and the font manifest (fpath, else fonts/fonts.json there).

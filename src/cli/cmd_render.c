@@ -79,6 +79,10 @@ int cmd_render(int argc, char **argv) {
     }
     if ((status = cli_load_setup(tpath, DEFAULT_TEMPLATE, fpath, &t, &fonts, d)) != EXIT_OK)
         goto done;
+    if (!cli_check_vars(t, vars, n_vars, d)) {
+        status = EXIT_INPUT;
+        goto done;
+    }
     render_opts opts = {.keep_layout = dump != NULL,
                         .fallback_epoch = cli_source_date_epoch(),
                         .vars = vars,
