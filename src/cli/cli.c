@@ -23,6 +23,7 @@ void cli_usage(FILE *to) {
           "       briefing batch INPUT... -o OUTDIR [-t TEMPLATE] [-j N] [--quiet]\n"
           "       briefing mail REPORT... --to RECIPIENTS.csv --from ADDRESS -o OUTDIR\n"
           "       briefing check REPORT...\n"
+          "       briefing templates\n"
           "       briefing --help | --version\n"
           "\n"
           "  import   turn raw reports (.txt in UTF-8/GB18030/UTF-16, saved web pages,\n"
@@ -38,8 +39,11 @@ void cli_usage(FILE *to) {
           "  mail     one e-mail per report, its briefing attached, as OUTDIR/<id>.eml\n"
           "           (briefing mail --help)\n"
           "  check    validate reports without rendering; prints every problem found\n"
+          "  templates  the templates -t NAME finds, with their descriptions\n"
           "\n"
-          "  -t, --template FILE   template JSON (see docs/templates.md)\n"
+          "  -t, --template T      a template: a file, or a name found in ./templates,\n"
+          "                        ~/.local/share/briefing/templates or the installed ones\n"
+          "                        (briefing templates lists them; docs/templates.md)\n"
           "  -o, --output FILE     where to write the PDF (written atomically; - for\n"
           "                        standard output); REPORT - reads standard input\n"
           "  --fonts FILE          font manifest (default: fonts/fonts.json)\n"
@@ -216,13 +220,53 @@ bool cli_is_assignment(const char *s) {
     return eq && eq > s;
 }
 
+size_t cli_template_dirs(char **dirs) {
+    size_t n = 0;
+    dirs[n++] = xstrdup("templates");
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg) dirs[n++] = xasprintf("%s/briefing/templates", xdg);
+    else if (home && *home) dirs[n++] = xasprintf("%s/.local/share/briefing/templates", home);
+    char *data = cli_data_dir();
+    dirs[n++] = xasprintf("%s/templates", data);
+    free(data);
+    return n;
+}
+
+char *cli_find_template(const char *name, diag_list *d) {
+    struct stat st;
+    size_t len = strlen(name);
+    bool json = len > 5 && !strcmp(name + len - 5, ".json");
+    /* a path (with a folder or an extension) is taken as written */
+    if (strchr(name, '/') || json || stat(name, &st) == 0) return xstrdup(name);
+    char *dirs[CLI_TEMPLATE_DIRS];
+    size_t n = cli_template_dirs(dirs);
+    char *found = NULL;
+    buf tried;
+    buf_init(&tried);
+    for (size_t i = 0; i < n; i++) {
+        char *cand = xasprintf("%s/%s.json", dirs[i], name);
+        if (!found && stat(cand, &st) == 0 && S_ISREG(st.st_mode)) found = cand;
+        else free(cand);
+        buf_printf(&tried, "%s%s", i ? ", " : "", dirs[i]);
+        free(dirs[i]);
+    }
+    if (!found)
+        diag_add(d, DIAG_ERROR, name, NULL,
+                 "no template of that name (looked in %s; `briefing templates` lists them)",
+                 tried.data);
+    buf_free(&tried);
+    return found;
+}
+
 int cli_load_setup(const char *tpath, const char *default_template, const char *fpath, tmpl **t,
                    font_lib **fonts, diag_list *d) {
     char *dir = cli_data_dir();
     char *tdef = xasprintf("%s/templates/%s", dir, default_template);
     char *fdef = xasprintf("%s/fonts/fonts.json", dir);
     int status = EXIT_OK;
-    *t = tmpl_load(tpath ? tpath : tdef, d);
+    char *found = tpath ? cli_find_template(tpath, d) : NULL;
+    *t = tpath && !found ? NULL : tmpl_load(found ? found : tdef, d);
+    free(found);
     if (!*t) status = EXIT_INPUT;
     else if (!(*fonts = font_lib_load(fpath ? fpath : fdef, d))) status = EXIT_FAIL;
     else render_add_system_fonts(*t, *fonts, d);

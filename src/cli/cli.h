@@ -22,6 +22,15 @@ char *cli_data_dir(void);
 /* Every --set NAME=VALUE names a variable of the template; errors otherwise
  * (a typo would silently print the default). */
 bool cli_check_vars(const tmpl *t, const char *const *vars, size_t n, diag_list *d);
+/* Where -t NAME is looked for, in order: ./templates, the user's
+ * ($XDG_DATA_HOME or ~/.local/share)/briefing/templates, the installed data's
+ * templates. Fills dirs (CLI_TEMPLATE_DIRS, malloc'ed) and returns how many. */
+enum { CLI_TEMPLATE_DIRS = 3 };
+size_t cli_template_dirs(char **dirs);
+/* The template file -t names: a path as written (with a '/' or ".json", or an
+ * existing file), else NAME.json in the first template folder that has it;
+ * NULL with a diagnostic listing the folders. Caller frees. */
+char *cli_find_template(const char *name, diag_list *d);
 char *cli_read_fd(int fd, const char *source, size_t max, size_t *len, diag_list *d);
 /* Loads the template (tpath, else templates/<default_template> in the data
  * folder) and the font manifest (fpath, else fonts/fonts.json there).
@@ -57,5 +66,6 @@ int cmd_check(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
+int cmd_templates(int argc, char **argv);
 
 #endif

@@ -40,6 +40,15 @@ cmp -s "$work/stdio.pdf" "$work/file.pdf" && ok || bad "render - -o - gives the 
 [ ! -e "$work/-" ] && ok || bad "-o - wrote a file named -"
 echo '{"id":' | "$bin" render - -o - >"$work/none.pdf" 2>"$work/err"; [ $? = 2 ] && [ ! -s "$work/none.pdf" ] && grep -q '^<stdin>: invalid JSON' "$work/err" && ok || bad "bad JSON on stdin: exit 2, nothing on stdout, <stdin> named"
 
+# -t NAME finds a template by name from any folder; briefing templates lists them
+(cd "$work" && "$bin" render -t summary "$root/input/hengshan-2021.json" -o named.pdf 2>/dev/null) && ok || bad "-t summary from another folder"
+"$bin" render -t "$root/templates/summary.json" "$root/input/hengshan-2021.json" -o "$work/path.pdf" 2>/dev/null
+cmp -s "$work/named.pdf" "$work/path.pdf" && ok || bad "-t summary is templates/summary.json"
+expect_status 2 "$bin" render -t no-such-template "$root/input/hengshan-2021.json" -o "$work/x.pdf"
+grep -q "no template of that name" "$work/err" && ok || bad "-t NAME not found says so"
+expect_status 0 "$bin" templates
+grep -q '^summary ' "$work/out" && grep -q '^gbt9704 ' "$work/out" && ok || bad "templates lists the shipped ones"
+
 # Without -o the PDF is <id>.pdf in the current folder.
 (cd "$work" && "$bin" render "$root/input/kundulun-2022.json" 2>/dev/null)
 [ -s "$work/kundulun-2022.pdf" ] && ok || bad "render without -o writes <id>.pdf"
