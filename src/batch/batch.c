@@ -40,6 +40,7 @@
 #include "../util/buf.h"
 #include "../util/file.h"
 #include "../util/strmap.h"
+#include "../util/warnrep.h"
 #include "../util/xalloc.h"
 #include "batch_input.h"
 #include "batch_manifest.h"
@@ -103,6 +104,7 @@ struct batch {
     bool total_known, progress_shown;
 
     str_map ids; /* output name -> source that claimed it; producer only */
+    warn_repeats repeats; /* warnings shown on the log, under mu */
 };
 
 static double now_s(void) {
@@ -235,6 +237,7 @@ void batch_free(batch *b) {
         pthread_cond_destroy(&b->rendered);
     }
     str_map_free(&b->ids);
+    warn_repeats_free(&b->repeats);
     importer_free(b->im);
     buf_free(&b->line);
     free(b->manifest_tmp);
@@ -455,9 +458,16 @@ static void emit(batch *b, slot *s) {
     if (b->o.log) {
         bool cleared = false;
         for (size_t i = 0; i < diag_size(s->d); i++) {
-            if (b->o.quiet && diag_severity_at(s->d, i) == DIAG_WARNING) continue;
+            bool warning = diag_severity_at(s->d, i) == DIAG_WARNING;
+            if (b->o.quiet && warning) continue;
+            /* A warning that only its report's name sets apart from one
+             * already shown (the template lacks a font: every report says
+             * so) is shown once and counted; the manifest keeps each
+             * report's own list. */
+            const char *text = diag_text_at(s->d, i);
+            if (warning && warn_repeat(&b->repeats, s->d, i)) continue;
             if (!cleared) clear_progress(b), cleared = true;
-            fprintf(b->o.log, "%s\n", diag_text_at(s->d, i));
+            fprintf(b->o.log, "%s\n", text);
         }
     }
     draw_progress(b);
@@ -621,6 +631,7 @@ bool batch_run(batch *b, const char *const *inputs, size_t n_inputs, batch_stats
     b->tail = b->take;
 
     clear_progress(b); /* the workers are gone: no lock needed */
+    if (b->o.log && !b->o.quiet) warn_repeats_print(&b->repeats, b->o.log, "reports");
 
     stats->reports = b->ok + b->failed;
     stats->ok = b->ok;

@@ -22,6 +22,7 @@
 #include "../util/buf.h"
 #include "../util/file.h"
 #include "../util/strmap.h"
+#include "../util/warnrep.h"
 #include "../util/xalloc.h"
 #include "mail_journal.h"
 
@@ -74,6 +75,7 @@ struct mail_run {
     outcome **out; /* by input number; [emitted, taken) outstanding */
     size_t out_cap, taken, emitted;
     str_map ids;   /* report id -> the source that has it */
+    warn_repeats repeats; /* warnings shown on the log */
     double next_slot; /* the rate limit's next send time */
     mail_stats st;
     bool manifest_error;
@@ -214,6 +216,7 @@ void mail_run_free(mail_run *m) {
     for (size_t i = m->emitted; i < m->taken; i++) outcome_free(m->out[i % m->out_cap]);
     free(m->out);
     str_map_free(&m->ids);
+    warn_repeats_free(&m->repeats);
     free(m->stop_reason);
     pthread_mutex_destroy(&m->mu);
     pthread_mutex_destroy(&m->jmu);
@@ -597,9 +600,13 @@ static void emit(mail_run *m, outcome *o) {
     if (m->o.log) {
         bool cleared = false;
         for (size_t i = 0; i < diag_size(o->d); i++) {
-            if (m->o.quiet && diag_severity_at(o->d, i) == DIAG_WARNING) continue;
+            bool warning = diag_severity_at(o->d, i) == DIAG_WARNING;
+            if (m->o.quiet && warning) continue;
+            /* the same warning for another report: shown once, counted */
+            const char *text = diag_text_at(o->d, i);
+            if (warning && warn_repeat(&m->repeats, o->d, i)) continue;
             if (!cleared) clear_progress(m), cleared = true;
-            fprintf(m->o.log, "%s\n", diag_text_at(o->d, i));
+            fprintf(m->o.log, "%s\n", text);
         }
     }
     draw_progress(m);
@@ -775,6 +782,7 @@ bool mail_run_go(mail_run *m, const char *const *inputs, size_t n_inputs, mail_s
     batch_input_free(m->in);
     m->in = NULL;
     clear_progress(m);
+    if (m->o.log && !m->o.quiet) warn_repeats_print(&m->repeats, m->o.log, "messages");
     m->st.seconds = now_s() - m->t0;
     m->st.interrupted = atomic_load(&m->cancel);
     m->st.stopped = atomic_load(&m->stop);

@@ -387,12 +387,15 @@ int main(int argc, char **argv) {
          line = strtok_r(NULL, "\n", &save), lineno++) {
         if (lineno < 2) continue; /* header and ruler */
         fonts++;
-        /* Columns: name type encoding emb sub uni object ID */
-        char name[256], type[64], type2[64], enc[64], emb[8], sub[8], uni[8];
-        if (sscanf(line, "%255s %63s %63s %63s %7s %7s %7s", name, type, type2, enc, emb, sub,
-                   uni) == 7 &&
-            !strcmp(emb, "yes") && !strcmp(sub, "yes") && !strcmp(uni, "yes") &&
-            strlen(name) > 7 && name[6] == '+')
+        /* Columns: name, type (one to three words: "CID TrueType", "CID Type
+         * 0C"), encoding, emb sub uni, object ID: read from both ends */
+        char *tok[16];
+        int nt = 0;
+        char *tsave = NULL;
+        for (char *w = strtok_r(line, " ", &tsave); w && nt < 16; w = strtok_r(NULL, " ", &tsave))
+            tok[nt++] = w;
+        if (nt >= 8 && !strcmp(tok[nt - 5], "yes") && !strcmp(tok[nt - 4], "yes") &&
+            !strcmp(tok[nt - 3], "yes") && strlen(tok[0]) > 7 && tok[0][6] == '+')
             good++;
         else
             fprintf(stderr, "%s: font not embedded as a subset with a Unicode map: %s\n", in, line);
@@ -560,6 +563,7 @@ int main(int argc, char **argv) {
     /* Layout rules, on the same document rendered in-process. */
     font_lib *fl = font_lib_load("fonts/fonts.json", d);
     CHECK(fl != NULL);
+    if (fl) render_add_system_fonts(t, fl, d); /* as the CLI does */
     if (fl) {
         render_opts opts = {.keep_layout = true, .fallback_epoch = -1};
         render_result res;
