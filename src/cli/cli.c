@@ -269,7 +269,12 @@ int cli_load_setup(const char *tpath, const char *default_template, const char *
     free(found);
     if (!*t) status = EXIT_INPUT;
     else if (!(*fonts = font_lib_load(fpath ? fpath : fdef, d))) status = EXIT_FAIL;
-    else render_add_system_fonts(*t, *fonts, d);
+    else {
+        render_add_system_fonts(*t, *fonts, d);
+        /* a template this machine cannot set is a usage error, found before
+         * any report is read */
+        if (!render_check_fonts(*t, *fonts, d)) status = EXIT_INPUT;
+    }
     free(tdef);
     free(fdef);
     free(dir);

@@ -454,3 +454,24 @@ void render_add_system_fonts(const tmpl *t, font_lib *fonts, diag_list *d) {
     font_lib_add_system(fonts, names, n, d);
     free(names);
 }
+
+bool render_check_fonts(const tmpl *t, const font_lib *fonts, diag_list *d) {
+    bool ok = true;
+    for (size_t s = 0; s < t->n_styles; s++) {
+        const tmpl_font_role *role = tmpl_font_role_find(t, t->styles[s].font);
+        bool said = false; /* one error per role */
+        for (size_t k = 0; k < s && !said; k++) said = tmpl_font_role_find(t, t->styles[k].font) == role;
+        bool any = false;
+        for (size_t i = 0; role && i < role->n_families && !any; i++)
+            any = font_lib_find(fonts, role->families[i]) != NULL;
+        if (any || said) continue;
+        char *path = xasprintf("$.fonts.%s", t->styles[s].font);
+        diag_add(d, DIAG_ERROR, t->source, path,
+                 "none of the fonts of role \"%s\" is installed (`fc-list : family` lists the "
+                 "system's; fonts/fonts.json adds others)",
+                 t->styles[s].font);
+        free(path);
+        ok = false;
+    }
+    return ok;
+}

@@ -58,6 +58,11 @@ void render_result_free(render_result *res);
  * loading both and before rendering. */
 void render_add_system_fonts(const tmpl *t, font_lib *fonts, diag_list *d);
 
+/* Whether every font role the template's styles use has an installed face:
+ * false with an error per role otherwise (a template the machine cannot set,
+ * reported before any report is read). */
+bool render_check_fonts(const tmpl *t, const font_lib *fonts, diag_list *d);
+
 /* Formats an indicator value the way a reader expects it: no exponent, no
  * trailing zeros, at most four decimals ("99.65", "2489", "0.5"). */
 void render_format_number(double v, char *out, size_t size);
