@@ -268,6 +268,31 @@ static char *id_of_invalid(const char *json, size_t len) {
     return out;
 }
 
+/* --name: the file name from the report's fields; two reports that give one
+ * name get -2, -3 … in input order (a pattern need not be unique). */
+static void prepare_named(batch *b, slot *s, report *r) {
+    char *missing = NULL;
+    char *name = batch_pattern_name(b->o.name_pattern, r, &missing);
+    s->id = xstrdup(r->id);
+    if (!name) {
+        diag_add(s->d, DIAG_ERROR, s->source, NULL,
+                 "--name: the report has no %s (write {{%s|}} to leave it empty)", missing,
+                 missing);
+        free(missing);
+        report_free(r);
+        return;
+    }
+    size_t base = strlen(name) - 4; /* before ".pdf" */
+    for (int k = 2; str_map_get(&b->ids, name) && k < 100000; k++) {
+        char *next = xasprintf("%.*s-%d.pdf", (int)base, name, k);
+        free(name);
+        name = next;
+    }
+    str_map_put(&b->ids, name, s->source);
+    s->name = name;
+    s->r = r;
+}
+
 static void prepare(batch *b, slot *s, batch_item *item) {
     s->source = item->source;
     item->source = NULL;
@@ -280,6 +305,10 @@ static void prepare(batch *b, slot *s, batch_item *item) {
     report *r = import_parse(b->im, item->data, item->len, s->source, b->o.import, &raw, s->d);
     if (!r) {
         s->id = raw ? NULL : id_of_invalid(item->data, item->len);
+        return;
+    }
+    if (b->o.name_pattern) {
+        prepare_named(b, s, r);
         return;
     }
     char *name = batch_file_name(r->id);

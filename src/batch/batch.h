@@ -41,6 +41,8 @@ typedef struct batch_opts {
     FILE *log;     /* per-report messages, progress, summary; NULL: none */
     int stdin_fd;  /* read for the input "-" (0 for standard input) */
     const import_opts *import; /* how raw reports are read (NULL: detected) */
+    const char *name_pattern; /* output names from report fields (batch_pattern_name);
+                                 NULL: <id>.pdf */
 } batch_opts;
 
 typedef struct batch_stats {

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "../report/report.h"
+#include "../tmpl/tmpl.h"
 #include "../util/utf8.h"
 #include "../util/xalloc.h"
 
@@ -90,5 +92,43 @@ char *batch_file_name(const char *id) {
     if (n == 0) out[n++] = '_';
     if (out[0] == '.') out[0] = '_'; /* hidden files, "." and ".." */
     memcpy(out + n, ".pdf", 5);
+    return out;
+}
+
+typedef struct name_bind {
+    const report *r;
+    char year[16];
+} name_bind;
+
+static const char *name_lookup(void *user, const char *name, size_t len) {
+    name_bind *b = user;
+    return report_field(b->r, name, len, b->year);
+}
+
+char *batch_pattern_name(const char *pattern, const report *r, char **missing) {
+    buf text;
+    buf_init(&text);
+    name_bind nb = {.r = r};
+    if (!tmpl_expand(pattern, name_lookup, &nb, &text, missing)) {
+        buf_free(&text);
+        return NULL;
+    }
+    const char *s = text.data ? text.data : "";
+    size_t len = text.len, i = 0, n = 0;
+    char *out = xmalloc(FILE_NAME_MAX + 8);
+    while (i < len) {
+        size_t start = i;
+        uint32_t cp = utf8_next(s, len, &i);
+        size_t k = i - start;
+        if (n + k > FILE_NAME_MAX) break; /* whole characters only */
+        bool bad = cp < 0x20 || cp == 0x7f || cp == '/' || cp == '\\' || cp == 0xFFFD ||
+                   (n == 0 && (cp == '.' || cp == ' '));
+        if (bad) out[n++] = '_';
+        else memcpy(out + n, s + start, k), n += k;
+    }
+    while (n && out[n - 1] == ' ') n--; /* trailing blanks: easy to mistype later */
+    if (n == 0) out[n++] = '_';
+    memcpy(out + n, ".pdf", 5);
+    buf_free(&text);
     return out;
 }

@@ -36,4 +36,13 @@ void batch_json_string(buf *b, const char *s);
  * defence, since a bad name here would write outside OUTDIR. Caller frees. */
 char *batch_file_name(const char *id);
 
+/* The file name --name PATTERN gives a report: the pattern's {{field}}
+ * references expanded as in templates ("{{region.name}}{{year}}年简报",
+ * Chinese kept), then made safe: '/', '\\', control characters and a
+ * leading '.' or blank become '_', cut at 200 bytes between characters,
+ * ".pdf" added. NULL with *missing (malloc'ed) naming a field the report
+ * lacks. */
+struct report;
+char *batch_pattern_name(const char *pattern, const struct report *r, char **missing);
+
 #endif

@@ -31,6 +31,9 @@ static void batch_usage(FILE *to) {
           "                      when missing)\n"
           "  -t, --template FILE template JSON (default: templates/briefing.json)\n"
           "  -j, --jobs N        render threads (default: one per online core)\n"
+          "  --name PATTERN      output names from report fields instead of <id>.pdf, e.g.\n"
+          "                      \"{{region.name}}{{year}}年简报\" (Chinese kept; / and control\n"
+          "                      characters become _; -2, -3 … when two reports give one name)\n"
           "  --fonts FILE        font manifest (default: fonts/fonts.json)\n"
           "  -q, --quiet         no progress, warnings or summary; errors only\n"
           "  --from, --encoding, --meta   how raw reports are read (briefing import --help)\n"
@@ -72,7 +75,7 @@ static bool parse_jobs(const char *s, unsigned *out) {
 }
 
 int cmd_batch(int argc, char **argv) {
-    const char *outdir = NULL, *tpath = NULL, *fpath = NULL;
+    const char *outdir = NULL, *tpath = NULL, *fpath = NULL, *name = NULL;
     unsigned jobs = 0;
     bool quiet = false;
     const char **inputs = xcalloc((size_t)argc + 1, sizeof *inputs);
@@ -92,6 +95,7 @@ int cmd_batch(int argc, char **argv) {
         if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) outdir = argv[++i];
         else if ((!strcmp(a, "-t") || !strcmp(a, "--template")) && has_next) tpath = argv[++i];
         else if (!strcmp(a, "--fonts") && has_next) fpath = argv[++i];
+        else if (!strcmp(a, "--name") && has_next) name = argv[++i];
         else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
             if (!parse_jobs(argv[++i], &jobs)) {
                 fprintf(stderr, "briefing: -j takes a number from 1 to 256 (got \"%s\")\n", argv[i]);
@@ -148,7 +152,8 @@ int cmd_batch(int argc, char **argv) {
                     .progress = !quiet && isatty(STDERR_FILENO),
                     .quiet = quiet,
                     .log = stderr,
-                    .stdin_fd = STDIN_FILENO};
+                    .stdin_fd = STDIN_FILENO,
+                    .name_pattern = name};
     b = batch_new(t, fonts, &o, d);
     if (!b) {
         pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -49,6 +49,13 @@ grep -q "no template of that name" "$work/err" && ok || bad "-t NAME not found s
 expect_status 0 "$bin" templates
 grep -q '^summary ' "$work/out" && grep -q '^gbt9704 ' "$work/out" && ok || bad "templates lists the shipped ones"
 
+# batch --name: output names from report fields, Chinese kept, made safe, unique
+"$bin" batch "$root/input" "$root/input/hengshan-2021.json" --name '{{region.name}}/{{year}}年简报' -o "$work/named" -q 2>/dev/null
+[ -s "$work/named/衡山县_2021年简报.pdf" ] && [ -s "$work/named/衡山县_2021年简报-2.pdf" ] && [ -s "$work/named/大冶市_2020年简报.pdf" ] && ok || bad "batch --name: $(ls "$work/named" | tr '\n' ' ')"
+grep -q '"output":"衡山县_2021年简报-2.pdf"' "$work/named/manifest.jsonl" && ok || bad "batch --name: the manifest names the output"
+"$bin" batch "$root/input/hengshan-2021.json" --name '{{nosuch}}' -o "$work/named2" -q 2>"$work/err"
+grep -q -- "--name: the report has no nosuch" "$work/err" && ok || bad "batch --name with an unknown field says so"
+
 # Without -o the PDF is <id>.pdf in the current folder.
 (cd "$work" && "$bin" render "$root/input/kundulun-2022.json" 2>/dev/null)
 [ -s "$work/kundulun-2022.pdf" ] && ok || bad "render without -o writes <id>.pdf"
