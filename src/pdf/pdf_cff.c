@@ -28,7 +28,7 @@ static unsigned be(const unsigned char *p, int n) {
 typedef struct cff_index {
     unsigned count, off_size;
     const unsigned char *offs, *data0; /* data0: the byte before the data */
-    size_t end;
+    size_t end, last;                  /* last: the final offset, 1 past the data */
 } cff_index;
 
 static bool read_index(span s, size_t off, cff_index *ix) {
@@ -47,6 +47,7 @@ static bool read_index(span s, size_t off, cff_index *ix) {
     ix->data0 = s.p + offs_end - 1;
     size_t last = be(ix->offs + (size_t)ix->count * ix->off_size, (int)ix->off_size);
     if (last < 1 || offs_end - 1 + last > s.len) return false;
+    ix->last = last;
     ix->end = offs_end - 1 + last;
     return true;
 }
@@ -54,7 +55,10 @@ static bool read_index(span s, size_t off, cff_index *ix) {
 static bool index_item(const cff_index *ix, unsigned k, span *out) {
     size_t a = be(ix->offs + (size_t)k * ix->off_size, (int)ix->off_size);
     size_t b = be(ix->offs + (size_t)(k + 1) * ix->off_size, (int)ix->off_size);
-    if (a < 1 || b < a) return false;
+    /* every offset is checked against the last one, which read_index
+     * checked against the data: offsets need not be in order in a
+     * damaged font */
+    if (a < 1 || b < a || b > ix->last) return false;
     *out = (span){ix->data0 + a, b - a};
     return true;
 }
