@@ -1,15 +1,16 @@
 /* libFuzzer target: arbitrary bytes as a font file, through the TrueType
- * subsetter (src/pdf/pdf_ttf.c) and, when they hold a CID-keyed CFF table,
- * the CFF one (src/pdf/pdf_cff.c: hb-subset, then our reading of its
- * charset; every glyph asked for must get a CID), which reads font tables in place and must
- * refuse what it cannot read instead of reading past it. The first byte
+ * subsetter (src/pdf/pdf_ttf.c) and, when they hold a CFF table, the CFF
+ * reader and subsetter (src/font/font_cff*.c), which read font tables in
+ * place and must refuse what they cannot read instead of reading past it. The first byte
  * chooses exact or simplified outlines and whether the glyphs are also read
  * through a pdf_ttf_reader, the next ones which glyphs to keep.
  *
  * Invariants: no crash, leak or undefined behaviour (the sanitizers); a
  * subset that was written is itself a font the subsetter accepts, with the
  * same number of glyphs, and subsetting it again keeps its glyphs; reading
- * the glyphs through a reader gives the same verdict and the same bytes. */
+ * the glyphs through a reader gives the same verdict and the same bytes; a
+ * CFF subset opens again with one glyph more than asked for, glyph k + 1
+ * having CID k + 1, and subsets again. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@
 
 #include <hb.h>
 
-#include "pdf/pdf_cff.h"
+#include "font/font_cff.h"
 #include "pdf/pdf_ttf.h"
 #include "util/buf.h"
 
@@ -44,6 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     double tolerance = (data[0] & 1) ? 2.0 + (data[0] >> 5) : 0;
     bool with_reader = (data[0] & 2) != 0;
     uint32_t gids[MAX_GIDS];
+    uint8_t raw[MAX_GIDS];
+    memcpy(raw, data + 1, MAX_GIDS);
     for (int i = 0; i < MAX_GIDS; i++)
         gids[i] = data[1 + i] % 16;
     data += 1 + MAX_GIDS;
@@ -105,16 +108,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         hb_blob_destroy(sub_blob);
     }
     buf_free(&out);
-    if (pdf_cff_supported(face)) {
-        uint32_t cids[MAX_GIDS];
-        buf cff;
-        buf_init(&cff);
-        if (pdf_cff_subset(face, gids, n, &cff, cids, err, sizeof err) && !cff.len) {
-            fprintf(stderr, "fuzz: a CFF subset without bytes\n");
-            abort();
+    hb_blob_t *table = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
+    unsigned tlen = 0;
+    const unsigned char *tp = (const unsigned char *)hb_blob_get_data(table, &tlen);
+    font_cff *cff = tp && tlen ? font_cff_open(tp, tlen, err, sizeof err) : NULL;
+    if (cff) {
+        size_t m = 0;
+        uint32_t cg[MAX_GIDS];
+        for (int i = 0; i < MAX_GIDS; i++)
+            if (raw[i] % 16u < font_cff_glyph_count(cff)) cg[m++] = raw[i] % 16u;
+        buf sub;
+        buf_init(&sub);
+        if (font_cff_subset(cff, cg, m, &sub, err, sizeof err)) {
+            font_cff *again = font_cff_open((const unsigned char *)sub.data, sub.len, err, sizeof err);
+            if (!again || font_cff_glyph_count(again) != m + 1) {
+                fprintf(stderr, "fuzz: a CFF subset that does not open again: %s\n", err);
+                abort();
+            }
+            for (size_t k = 0; k <= m; k++)
+                if (font_cff_cid(again, (uint32_t)k) != k) {
+                    fprintf(stderr, "fuzz: CFF subset glyph %zu has another CID\n", k);
+                    abort();
+                }
+            buf twice;
+            buf_init(&twice);
+            uint32_t all[MAX_GIDS];
+            for (size_t k = 0; k < m; k++) all[k] = (uint32_t)k + 1;
+            if (!font_cff_subset(again, all, m, &twice, err, sizeof err)) {
+                fprintf(stderr, "fuzz: a CFF subset cannot be subset again: %s\n", err);
+                abort();
+            }
+            buf_free(&twice);
+            font_cff_free(again);
         }
-        buf_free(&cff);
+        buf_free(&sub);
+        font_cff_free(cff);
     }
+    hb_blob_destroy(table);
     hb_face_destroy(face);
     hb_blob_destroy(blob);
     return 0;

@@ -9,7 +9,7 @@ foreach(src ${BRIEFING_UNIT_TESTS})
 endforeach()
 # FreeType reads the embedded subsets back, as a reader independent of ours.
 target_link_libraries(test_ttf PRIVATE PkgConfig::FT)
-target_link_libraries(test_cff PRIVATE PkgConfig::FT)
+target_link_libraries(test_cff PRIVATE PkgConfig::FT PkgConfig::HBSUBSET)
 
 # End to end: every report in input/ through the CLI, checked with poppler and qpdf.
 add_executable(e2e ${CMAKE_SOURCE_DIR}/tests/e2e/e2e.c ${CMAKE_SOURCE_DIR}/tests/unit/check.c)

@@ -5,6 +5,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "font.h"
 
+#include "font_cff.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -44,7 +46,8 @@ struct font_face {
     int ascender, descender, cap_height;
     int bbox[4];
     bool serif, fixed_pitch, bold;
-    bool cff; /* CID-keyed CFF outlines (else TrueType) */
+    font_cff *cff;        /* CID-keyed CFF outlines, else NULL (TrueType) */
+    hb_blob_t *cff_table; /* what cff reads */
     hb_face_t *hb_face;
     hb_font_t *hb_font;
     const font_file *file; /* owned by the font_lib */
@@ -136,6 +139,8 @@ static font_file *lib_map_file(font_lib *lib, const char *path, const char *mani
 
 static void font_face_free(font_face *f) {
     if (!f) return;
+    font_cff_free(f->cff);
+    hb_blob_destroy(f->cff_table);
     hb_font_destroy(f->hb_font);
     hb_face_destroy(f->hb_face);
     free(f->family);
@@ -310,34 +315,6 @@ static void json_error_position(const char *text, const char *at, int *line, int
 
 /* Loads one manifest entry; returns the face, or NULL (error added, or
  * *skipped set when the file is missing). */
-/* A CID-keyed CFF table: its Top DICT begins with the ROS operator (12 30),
- * which the CFF specification puts first in every CIDFont. The PDF writer
- * embeds those (pdf_cff.c); name-keyed CFF is rare in Chinese fonts. */
-static bool face_is_cid_cff(hb_face_t *face) {
-    hb_blob_t *b = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
-    unsigned len = 0;
-    const unsigned char *p = (const unsigned char *)hb_blob_get_data(b, &len);
-    bool cid = false;
-    size_t o = p && len > 4 ? p[2] : 0;
-    for (int k = 0; k < 2 && o && o + 3 <= len; k++) { /* the Name INDEX, then Top DICT INDEX */
-        unsigned count = (unsigned)p[o] << 8 | p[o + 1], osz = p[o + 2];
-        if (!count || osz < 1 || osz > 4 || o + 3 + (size_t)(count + 1) * osz > len) break;
-        const unsigned char *offs = p + o + 3;
-        size_t data0 = o + 3 + (size_t)(count + 1) * osz - 1, first = 0, last = 0;
-        for (unsigned i = 0; i < osz; i++) first = first << 8 | offs[i];
-        for (unsigned i = 0; i < osz; i++) last = last << 8 | offs[(size_t)count * osz + i];
-        if (k == 1) {
-            /* skip the first operands to the first operator */
-            size_t i = data0 + first, end = data0 + last;
-            while (i < end && i < len && p[i] > 21)
-                i += p[i] == 28 ? 3 : p[i] == 29 ? 5 : p[i] >= 247 && p[i] <= 254 ? 2 : 1;
-            cid = i + 1 < len && i + 1 < end && p[i] == 12 && p[i + 1] == 30;
-        }
-        o = data0 + last;
-    }
-    hb_blob_destroy(b);
-    return cid;
-}
 
 static bool face_is_truetype(hb_face_t *face) {
     hb_blob_t *glyf = hb_face_reference_table(face, HB_TAG('g', 'l', 'y', 'f'));
@@ -462,17 +439,23 @@ static font_face *open_face(font_file *ff, const char *family, char *path, unsig
         return NULL;
     }
     /* The PDF writer embeds TrueType outlines (src/pdf/pdf_ttf.c) and
-     * CID-keyed CFF ones (src/pdf/pdf_cff.c); any other face is refused
-     * here, by name, rather than producing a document with a font no reader
-     * should accept. */
-    f->cff = !face_is_truetype(f->hb_face) && face_is_cid_cff(f->hb_face);
-    if (!f->cff && !face_is_truetype(f->hb_face)) {
-        diag_add(d, DIAG_ERROR, source, jpath,
-                 "%s has name-keyed PostScript (CFF) outlines, which briefing does not embed "
-                 "(TrueType and CID-keyed CFF fonts such as Noto CJK are embedded)",
-                 path);
-        font_face_free(f);
-        return NULL;
+     * CID-keyed CFF ones (font_cff.c, read here once for every document);
+     * any other face is refused here, by name, rather than producing a
+     * document with a font no reader should accept. */
+    if (!face_is_truetype(f->hb_face)) {
+        f->cff_table = hb_face_reference_table(f->hb_face, HB_TAG('C', 'F', 'F', ' '));
+        unsigned len = 0;
+        const char *data = hb_blob_get_data(f->cff_table, &len);
+        char why[160] = "no CFF table";
+        if (data && len) f->cff = font_cff_open((const unsigned char *)data, len, why, sizeof why);
+        if (!f->cff) {
+            diag_add(d, DIAG_ERROR, source, jpath,
+                     "%s: %s (briefing embeds TrueType and "
+                     "CID-keyed CFF fonts such as Noto CJK)",
+                     path, why);
+            font_face_free(f);
+            return NULL;
+        }
     }
     return f;
 }
@@ -580,13 +563,23 @@ static char *split_weight(const char *name, int *weight) {
 typedef struct fc_pick {
     char *file;
     int index, score;
-    bool truetype;
 } fc_pick;
 
-/* The installed face of family nearest to weight, upright first; ties go to
- * the smaller file name and index, so the pick is the same on every run. */
-static bool fc_find(FcConfig *cfg, const char *family, int weight, fc_pick *best) {
-    *best = (fc_pick){0};
+static int cmp_pick(const void *a, const void *b) {
+    const fc_pick *x = a, *y = b;
+    if (x->score != y->score) return x->score < y->score ? -1 : 1;
+    int c = strcmp(x->file, y->file);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* The installed faces of family, best first: TrueType (smaller to subset),
+ * then upright, then nearest to weight; ties go to the smaller file name and
+ * index, so the pick is the same on every run. Only formats the PDF writer
+ * embeds (TrueType and CFF outlines) and plain faces (a named instance of
+ * a variable font has an index above 0xFFFF) are listed. */
+static size_t fc_find(FcConfig *cfg, const char *family, int weight, fc_pick **out) {
+    *out = NULL;
+    size_t n = 0, cap = 0;
     FcPattern *pat = FcPatternCreate();
     FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
     FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FONTFORMAT,
@@ -596,43 +589,53 @@ static bool fc_find(FcConfig *cfg, const char *family, int weight, fc_pick *best
         FcPattern *p = fs->fonts[i];
         FcChar8 *file = NULL, *format = NULL;
         int index = 0, w = FC_WEIGHT_REGULAR, slant = FC_SLANT_ROMAN;
-        if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch) continue;
+        if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch ||
+            FcPatternGetString(p, FC_FONTFORMAT, 0, &format) != FcResultMatch)
+            continue;
+        bool tt = strcmp((const char *)format, "TrueType") == 0;
+        if (!tt && strcmp((const char *)format, "CFF") != 0) continue;
         FcPatternGetInteger(p, FC_INDEX, 0, &index);
+        if (index < 0 || index > 0xFFFF) continue;
         FcPatternGetInteger(p, FC_WEIGHT, 0, &w);
         FcPatternGetInteger(p, FC_SLANT, 0, &slant);
-        bool tt = FcPatternGetString(p, FC_FONTFORMAT, 0, &format) == FcResultMatch &&
-                  strcmp((const char *)format, "TrueType") == 0;
-        /* TrueType first (smaller to subset), then upright, then weight */
         int score = (tt ? 0 : 100000) + (slant != FC_SLANT_ROMAN ? 10000 : 0) +
                     (w > weight ? w - weight : weight - w);
-        int c = best->file ? score - best->score : -1;
-        if (c == 0) c = strcmp((const char *)file, best->file);
-        if (c == 0) c = index - best->index;
-        if (c < 0) {
-            free(best->file);
-            *best = (fc_pick){xstrdup((const char *)file), index, score, tt};
-        }
+        xgrow(out, &cap, n + 1, sizeof **out);
+        (*out)[n++] = (fc_pick){xstrdup((const char *)file), index, score};
     }
     if (fs) FcFontSetDestroy(fs);
     FcObjectSetDestroy(os);
     FcPatternDestroy(pat);
-    return best->file != NULL;
+    if (n) qsort(*out, n, sizeof **out, cmp_pick);
+    return n;
 }
 
+static void free_picks(fc_pick *p, size_t n) {
+    for (size_t i = 0; i < n; i++) free(p[i].file);
+    free(p);
+}
+
+/* The first candidate that opens is added; the others' problems (a damaged
+ * file among several of a family) are reported only when none opens. */
 static bool add_system_face(font_lib *lib, FcConfig *cfg, const char *name, diag_list *d) {
     int weight;
     char *base = split_weight(name, &weight);
-    fc_pick pick;
-    bool found = fc_find(cfg, name, FC_WEIGHT_REGULAR, &pick);
-    if (!found && base) found = fc_find(cfg, base, weight, &pick);
+    fc_pick *picks;
+    size_t n = fc_find(cfg, name, FC_WEIGHT_REGULAR, &picks);
+    if (!n && base) n = fc_find(cfg, base, weight, &picks);
     free(base);
-    if (!found) return false;
-    bool missing = false;
-    font_file *ff = lib_map_file(lib, pick.file, pick.file, NULL, &missing, d);
-    font_face *f = ff ? open_face(ff, name, xstrdup(pick.file), (unsigned)pick.index, pick.file,
-                                  NULL, d)
-                      : NULL;
-    free(pick.file);
+    diag_list *why = diag_list_new();
+    font_face *f = NULL;
+    for (size_t i = 0; i < n && !f; i++) {
+        bool missing = false;
+        font_file *ff = lib_map_file(lib, picks[i].file, picks[i].file, NULL, &missing, why);
+        if (ff)
+            f = open_face(ff, name, xstrdup(picks[i].file), (unsigned)picks[i].index,
+                          picks[i].file, NULL, why);
+    }
+    if (!f) diag_append(d, why);
+    diag_list_free(why);
+    free_picks(picks, n);
     if (!f) return false;
     xgrow(&lib->faces, &lib->cap_faces, lib->n_faces + 1, sizeof *lib->faces);
     lib->faces[lib->n_faces++] = f;
@@ -683,7 +686,9 @@ int font_face_cap_height(const font_face *f) { return f->cap_height; }
 void font_face_bbox(const font_face *f, int bbox[4]) { memcpy(bbox, f->bbox, sizeof f->bbox); }
 bool font_face_is_serif(const font_face *f) { return f->serif; }
 bool font_face_is_fixed_pitch(const font_face *f) { return f->fixed_pitch; }
-bool font_face_is_cff(const font_face *f) { return f->cff; }
+bool font_face_is_cff(const font_face *f) { return f->cff != NULL; }
+
+const font_cff *font_face_cff(const font_face *f) { return f->cff; }
 bool font_face_is_bold(const font_face *f) { return f->bold; }
 hb_face_t *font_face_hb_face(const font_face *f) { return f->hb_face; }
 hb_font_t *font_face_hb_font(const font_face *f) { return f->hb_font; }

@@ -54,6 +54,8 @@ bool font_face_is_serif(const font_face *f);
 bool font_face_is_fixed_pitch(const font_face *f);
 bool font_face_is_bold(const font_face *f); /* bold by design: no synthetic bold needed */
 bool font_face_is_cff(const font_face *f);  /* CID-keyed CFF outlines, else TrueType */
+/* The face's CFF outlines read once (font_cff.h), or NULL for TrueType. */
+const struct font_cff *font_face_cff(const font_face *f);
 
 /* HarfBuzz objects, immutable and shared: shape with them, never modify them. */
 hb_face_t *font_face_hb_face(const font_face *f);

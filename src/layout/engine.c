@@ -421,7 +421,10 @@ void layout_place_line_at(layout_engine *e, const run *r, size_t li, double x, d
                 natural += e->sr.glyphs[it->glyph_start + g].advance;
             gap_after = e->xs[k + 1 - ln->start] - e->xs[k - ln->start] - natural;
         }
-        int16_t extra = gap_after != 0 ? (int16_t)lround(gap_after * 1000.0 / st->size) : 0;
+        /* in thousandths of an em, as /W widths are: a gap of 32 em or more
+         * (none is, short of a malformed line) would not fit the field */
+        double milli = gap_after * 1000.0 / st->size;
+        int16_t extra = gap_after != 0 && fabs(milli) < 32000 ? (int16_t)lround(milli) : 0;
         for (uint32_t g = 0; g < it->n_glyphs; g++) {
             const shape_glyph *sg = &e->sr.glyphs[it->glyph_start + g];
             pg->glyphs[pg->n_glyphs++] = (layout_glyph){

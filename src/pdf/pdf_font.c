@@ -11,7 +11,7 @@
 
 #include "../util/utf8.h"
 #include "../util/xalloc.h"
-#include "pdf_cff.h"
+#include "../font/font_cff.h"
 #include "pdf_ttf.h"
 
 /* ---- collecting pairs -------------------------------------------------- */
@@ -23,9 +23,6 @@ void pdf_fontset_init(pdf_fontset *fs, const layout_doc *doc) {
 
 void pdf_fontset_free(pdf_fontset *fs) {
     for (size_t i = 0; i < fs->n_fonts; i++) {
-        free(fs->fonts[i].gid_set);
-        free(fs->fonts[i].cff_gid);
-        free(fs->fonts[i].cff_cid);
         free(fs->fonts[i].pairs);
         free(fs->fonts[i].table);
         buf_free(&fs->fonts[i].w_text);
@@ -81,47 +78,9 @@ static size_t font_index(pdf_fontset *fs, const font_face *face) {
     pdf_font *f = &fs->fonts[fs->n_fonts];
     memset(f, 0, sizeof *f);
     f->face = face;
-    f->primary = fs->n_fonts;
     snprintf(f->res_name, sizeof f->res_name, "BF%zu", fs->n_fonts);
     fs->last = fs->n_fonts++;
     return fs->last;
-}
-
-/* A font of its own for a further pair of a CFF glyph (see pdf_font). */
-static size_t add_sibling(pdf_fontset *fs, size_t fi) {
-    xgrow(&fs->fonts, &fs->cap_fonts, fs->n_fonts + 1, sizeof *fs->fonts);
-    pdf_font *s = &fs->fonts[fs->n_fonts];
-    memset(s, 0, sizeof *s);
-    s->face = fs->fonts[fi].face;
-    s->primary = fs->fonts[fi].primary;
-    snprintf(s->res_name, sizeof s->res_name, "BF%zu", fs->n_fonts);
-    fs->fonts[fi].sibling = fs->n_fonts;
-    return fs->n_fonts++;
-}
-
-/* Whether the font has a pair of gid; adds gid when not. */
-static bool gid_taken(pdf_font *f, uint32_t gid) {
-    if ((f->n_pairs + 1) * 2 > f->gid_cap) {
-        size_t cap = f->gid_cap ? f->gid_cap * 2 : 256;
-        uint32_t *t = xcalloc(cap, sizeof *t);
-        for (size_t i = 0; i < f->gid_cap; i++) {
-            if (!f->gid_set[i]) continue;
-            size_t k = (f->gid_set[i] * 2654435761u) & (cap - 1);
-            while (t[k]) k = (k + 1) & (cap - 1);
-            t[k] = f->gid_set[i];
-        }
-        free(f->gid_set);
-        f->gid_set = t;
-        f->gid_cap = cap;
-    }
-    size_t mask = f->gid_cap - 1;
-    for (size_t k = ((gid + 1) * 2654435761u) & mask;; k = (k + 1) & mask) {
-        if (f->gid_set[k] == gid + 1) return true;
-        if (!f->gid_set[k]) {
-            f->gid_set[k] = gid + 1;
-            return false;
-        }
-    }
 }
 
 /* The pair's index in f, or -1. */
@@ -144,21 +103,14 @@ pdf_glyph_ref pdf_fontset_add(pdf_fontset *fs, const layout_glyph *g) {
     uint32_t off = g->text_len ? g->text_off : 0, len = g->text_len;
     const char *text = len ? fs->doc->text + off : "";
     uint64_t h = pair_hash(g->gid, g->extra, text, len);
-    bool cff = font_face_is_cff(g->face);
-    for (;;) {
-        pdf_font *f = &fs->fonts[fi];
-        long k = find_pair(fs, f, g, text, h);
-        if (k >= 0) return (pdf_glyph_ref){(uint32_t)fi, (uint32_t)k};
-        if (cff && gid_taken(f, g->gid)) { /* the glyph has another pair here */
-            fi = f->sibling ? f->sibling : add_sibling(fs, fi);
-            continue;
-        }
-        if ((f->n_pairs + 1) * 2 > f->table_cap) table_grow(fs, f);
-        xgrow(&f->pairs, &f->cap_pairs, f->n_pairs + 1, sizeof *f->pairs);
-        f->pairs[f->n_pairs] = (pdf_font_pair){g->gid, off, len, 0, 0, g->extra};
-        table_insert(f, (uint32_t)f->n_pairs, h);
-        return (pdf_glyph_ref){(uint32_t)fi, (uint32_t)f->n_pairs++};
-    }
+    pdf_font *f = &fs->fonts[fi];
+    long k = find_pair(fs, f, g, text, h);
+    if (k >= 0) return (pdf_glyph_ref){(uint32_t)fi, (uint32_t)k};
+    if ((f->n_pairs + 1) * 2 > f->table_cap) table_grow(fs, f);
+    xgrow(&f->pairs, &f->cap_pairs, f->n_pairs + 1, sizeof *f->pairs);
+    f->pairs[f->n_pairs] = (pdf_font_pair){g->gid, off, len, 0, 0, g->extra};
+    table_insert(f, (uint32_t)f->n_pairs, h);
+    return (pdf_glyph_ref){(uint32_t)fi, (uint32_t)f->n_pairs++};
 }
 
 /* ---- subsetting -------------------------------------------------------- */
@@ -247,18 +199,26 @@ static int cmp_int(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* Pair indices in CID order. CIDs are unique and below 65536, so a pass
- * over a CID-indexed table sorts them (and qsort would need a global for
- * its comparator's context). */
+/* Pair indices in CID order. CIDs are below 65536, so a pass over a
+ * CID-indexed table sorts them (and qsort would need a global for its
+ * comparator's context). NULL when two pairs share a CID: every table
+ * built from the order would then miss a pair (a font whose charset repeats
+ * a CID gets here only if its reader let it through). */
 static uint32_t *pairs_by_cid(const pdf_font *f, uint32_t max_cid) {
     uint32_t *slot = xmalloc(((size_t)max_cid + 1) * sizeof *slot);
     memset(slot, 0xff, ((size_t)max_cid + 1) * sizeof *slot);
-    for (size_t i = 0; i < f->n_pairs; i++)
+    bool repeated = false;
+    for (size_t i = 0; i < f->n_pairs; i++) {
+        if (slot[f->pairs[i].cid] != 0xffffffffu) repeated = true;
         slot[f->pairs[i].cid] = (uint32_t)i;
-    uint32_t *order = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *order);
-    size_t n = 0;
-    for (uint32_t cid = 0; cid <= max_cid; cid++)
-        if (slot[cid] != 0xffffffffu) order[n++] = slot[cid];
+    }
+    uint32_t *order = NULL;
+    if (!repeated) {
+        order = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *order);
+        size_t n = 0;
+        for (uint32_t cid = 0; cid <= max_cid; cid++)
+            if (slot[cid] != 0xffffffffu) order[n++] = slot[cid];
+    }
     free(slot);
     return order;
 }
@@ -445,6 +405,10 @@ static bool embed_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
         goto out;
     }
     order = pairs_by_cid(f, max_cid);
+    if (!order) {
+        pdf_fail(c, "embed font %s: two glyphs with one CID", fam);
+        goto out;
+    }
     int dw = build_widths(f, order);
 
     char base[160];
@@ -547,24 +511,7 @@ out:
 
 /* ---- CFF faces --------------------------------------------------------- */
 
-typedef struct gid_cid {
-    uint32_t gid, cid;
-} gid_cid;
-
-static int cmp_gid(const void *a, const void *b) {
-    uint32_t x = ((const gid_cid *)a)->gid, y = ((const gid_cid *)b)->gid;
-    return x < y ? -1 : x > y;
-}
-
-static uint32_t cff_cid_of(const pdf_font *pr, uint32_t gid) {
-    size_t lo = 0, hi = pr->n_cff;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (pr->cff_gid[mid] < gid) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < pr->n_cff && pr->cff_gid[lo] == gid ? pr->cff_cid[lo] : 0;
-}
+/* ---- CFF faces --------------------------------------------------------- */
 
 static HPDF_Dict font_descriptor(pdf_ctx *c, const font_face *face, const char *base,
                                  const char *file_key, HPDF_Dict file) {
@@ -590,70 +537,53 @@ static HPDF_Dict font_descriptor(pdf_ctx *c, const font_face *face, const char *
     return st == HPDF_OK ? desc : NULL;
 }
 
-/* The face's first font: subsets the face for every glyph of the face (the
- * siblings draw a subset of these), embeds the program and its descriptor. */
-static bool cff_embed_program(pdf_ctx *c, pdf_font *pr) {
-    const font_face *face = pr->face;
+/* A CFF face: one subset glyph per pair (font_cff_subset copies a glyph
+ * drawn with two widths or texts), so pair i has CID i + 1 and the tables
+ * are built as for TrueType, without a CIDToGIDMap. */
+static bool embed_cff_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
+    const font_face *face = f->face;
     const char *fam = font_face_family(face);
-    size_t n = pr->n_pairs;
-    uint32_t *gids = xmalloc((n ? n : 1) * sizeof *gids), *cids = xmalloc((n ? n : 1) * sizeof *cids);
-    for (size_t i = 0; i < n; i++) gids[i] = pr->pairs[i].gid;
+    size_t n = f->n_pairs;
+    if (n > 65534) return pdf_fail(c, "embed font %s: more than 65536 distinct glyph/text pairs", fam);
+    uint32_t *gids = xmalloc((n ? n : 1) * sizeof *gids);
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char *q = font_face_ps_name(face); *q; q++) h = (h ^ (unsigned char)*q) * 0x100000001b3ull;
+    unsigned upem = font_face_upem(face);
+    for (size_t i = 0; i < n; i++) {
+        pdf_font_pair *p = &f->pairs[i];
+        gids[i] = p->gid;
+        p->cid = (uint32_t)i + 1;
+        p->width = (int32_t)scale_1000(font_face_advance(face, p->gid), upem) + p->extra;
+        h = (h ^ p->gid) * 0x100000001b3ull;
+    }
     buf file;
     buf_init(&file);
     char err[160];
-    bool ok = pdf_cff_subset(font_face_hb_face(face), gids, n, &file, cids, err, sizeof err);
+    bool ok = font_cff_subset(font_face_cff(face), gids, n, &file, err, sizeof err);
+    free(gids);
     if (!ok) {
-        free(gids), free(cids);
         buf_free(&file);
         return pdf_fail(c, "subset font %s: %s", fam, err);
     }
-    gid_cid *m = xmalloc((n ? n : 1) * sizeof *m);
-    for (size_t i = 0; i < n; i++) m[i] = (gid_cid){gids[i], cids[i]};
-    qsort(m, n, sizeof *m, cmp_gid);
-    pr->n_cff = n;
-    pr->cff_gid = gids;
-    pr->cff_cid = cids;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (const char *q = font_face_ps_name(face); *q; q++) h = (h ^ (unsigned char)*q) * 0x100000001b3ull;
-    for (size_t i = 0; i < n; i++) {
-        gids[i] = m[i].gid;
-        cids[i] = m[i].cid;
-        h = (h ^ m[i].gid) * 0x100000001b3ull;
-    }
-    free(m);
     char tag[7];
     for (int k = 0; k < 6; k++, h /= 26) tag[k] = (char)('A' + (int)(h % 26));
     tag[6] = 0;
-    snprintf(pr->base, sizeof pr->base, "%s+%s", tag, font_face_ps_name(face));
-    pr->file_bytes = file.len;
-    pr->n_glyphs = (unsigned)n + 1;
-    pdf_hash_update(&c->id_hash, pr->base, strlen(pr->base));
-    pdf_hash_update(&c->id_hash, gids, n * sizeof *gids);
+    char base[160];
+    snprintf(base, sizeof base, "%s+%s", tag, font_face_ps_name(face));
+    f->file_bytes = file.len;
+    f->n_glyphs = (unsigned)n + 1;
+    pdf_hash_update(&c->id_hash, base, strlen(base));
+    for (size_t i = 0; i < n; i++) pdf_hash_update(&c->id_hash, &f->pairs[i].gid, sizeof f->pairs[i].gid);
     HPDF_Dict fs3 = HPDF_DictStream_New(c->doc->mmgr, c->doc->xref);
     ok = fs3 && HPDF_Dict_AddName(fs3, "Subtype", "CIDFontType0C") == HPDF_OK &&
          pdf_stream_put_font(c, fs3, file.data, file.len);
     buf_free(&file);
     if (!ok) return pdf_fail(c, "create the font file object of %s", fam);
-    pr->descriptor = font_descriptor(c, face, pr->base, "FontFile3", fs3);
-    if (!pr->descriptor) return pdf_fail(c, "create the font descriptor of %s", fam);
-    return true;
-}
+    HPDF_Dict desc = font_descriptor(c, face, base, "FontFile3", fs3);
+    if (!desc) return pdf_fail(c, "create the font descriptor of %s", fam);
 
-static bool embed_cff_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
-    pdf_font *pr = &fs->fonts[f->primary];
-    const font_face *face = f->face;
-    const char *fam = font_face_family(face);
-    if (f == pr && !cff_embed_program(c, pr)) return false;
-    unsigned upem = font_face_upem(face);
-    uint32_t max_cid = 0;
-    for (size_t i = 0; i < f->n_pairs; i++) {
-        pdf_font_pair *p = &f->pairs[i];
-        p->cid = cff_cid_of(pr, p->gid); /* one pair per glyph in each font */
-        if (p->cid > max_cid) max_cid = p->cid;
-        p->width = (int32_t)scale_1000(font_face_advance(face, p->gid), upem) + p->extra;
-    }
-    if (max_cid > 0xFFFF) return pdf_fail(c, "embed font %s: a CID above 65535", fam);
-    uint32_t *order = pairs_by_cid(f, max_cid);
+    uint32_t *order = pairs_by_cid(f, (uint32_t)n);
+    if (!order) return pdf_fail(c, "embed font %s: two glyphs with one CID", fam);
     int dw = build_widths(f, order);
     HPDF_Dict cid = new_dict(c);
     HPDF_Dict sysinfo = HPDF_Dict_New(c->doc->mmgr);
@@ -661,12 +591,12 @@ static bool embed_cff_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
     if (cid && sysinfo) {
         st |= HPDF_Dict_AddName(cid, "Type", "Font");
         st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType0");
-        st |= HPDF_Dict_AddName(cid, "BaseFont", pr->base);
+        st |= HPDF_Dict_AddName(cid, "BaseFont", base);
         st |= HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo);
         st |= HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(c->doc->mmgr, "Adobe", NULL));
         st |= HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(c->doc->mmgr, "Identity", NULL));
         st |= HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
-        st |= HPDF_Dict_Add(cid, "FontDescriptor", pr->descriptor);
+        st |= HPDF_Dict_Add(cid, "FontDescriptor", desc);
         st |= HPDF_Dict_AddNumber(cid, "DW", dw);
         cid->attr = f;
         cid->write_fn = write_w_array;
@@ -674,7 +604,7 @@ static bool embed_cff_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
     } else if (sysinfo && !cid) {
         HPDF_Dict_Free(sysinfo);
     }
-    bool ok = cid && sysinfo && st == HPDF_OK;
+    ok = cid && sysinfo && st == HPDF_OK;
     if (!ok) pdf_fail(c, "create the CID font of %s", fam);
     ok = ok && finish_type0(fs, f, c, cid, order);
     free(order);

@@ -34,18 +34,6 @@ typedef struct pdf_font {
     buf w_text;        /* the /W array, written by the CIDFont's write hook */
     size_t file_bytes; /* uncompressed subset size */
     unsigned n_glyphs; /* glyphs in the subset */
-    /* CFF faces: a CID font has no CIDToGIDMap, so one glyph drawn with two
-     * widths or texts cannot have two CIDs; each further pair of a glyph
-     * goes to a sibling font (same face, same embedded program, its own /W
-     * and ToUnicode), one pair per glyph in each. */
-    size_t sibling;     /* the next font of the face (0: none) */
-    size_t primary;     /* the face's first font (itself for the first) */
-    uint32_t *gid_set;  /* open addressing: gid + 1 (siblings chain on a taken gid) */
-    size_t gid_cap;
-    uint32_t *cff_gid, *cff_cid; /* primary: glyph -> CID in the subset, by gid */
-    size_t n_cff;
-    HPDF_Dict descriptor; /* primary: shared with the siblings */
-    char base[160];       /* primary: the BaseFont name */
 } pdf_font;
 
 typedef struct pdf_fontset {

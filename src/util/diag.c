@@ -57,6 +57,18 @@ void diag_add(diag_list *d, diag_severity sev, const char *file, const char *pat
     va_end(ap);
 }
 
+void diag_append(diag_list *d, const diag_list *from) {
+    for (size_t i = 0; d && from && i < from->n; i++) {
+        const diag_entry *e = &from->v[i];
+        if (d->n == d->cap) {
+            d->cap = d->cap ? d->cap * 2 : 8;
+            d->v = xrealloc(d->v, d->cap * sizeof(diag_entry));
+        }
+        d->v[d->n++] = (diag_entry){e->sev, xstrdup(e->text), xstrdup(e->message),
+                                    e->path ? xstrdup(e->path) : NULL};
+    }
+}
+
 size_t diag_size(const diag_list *d) { return d ? d->n : 0; }
 
 size_t diag_count(const diag_list *d, diag_severity sev) {

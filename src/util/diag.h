@@ -25,6 +25,9 @@ void diag_add(diag_list *d, diag_severity sev, const char *file, const char *pat
 void diag_addv(diag_list *d, diag_severity sev, const char *file, const char *path,
                const char *fmt, va_list ap);
 
+/* Copies every entry of from to the end of d. */
+void diag_append(diag_list *d, const diag_list *from);
+
 size_t diag_size(const diag_list *d);
 size_t diag_count(const diag_list *d, diag_severity sev);
 diag_severity diag_severity_at(const diag_list *d, size_t i);

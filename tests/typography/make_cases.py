@@ -43,8 +43,8 @@ case("无断点长串", "网址" + "https://www.example.gov.cn/" + "a" * 120 + "
 # Last line would hold one character (孤字): 34 + 36 + 1.
 case("孤字", han(34) + han(36, 3) + "。", han(34) + han(36, 3) + han(1, 7) + "。")
 # Characters outside the BMP (rare place-name characters), from the primary
-# font (𠮷) and from a fallback (U+24A12), and from a symbol fallback (U+2802).
-case("扩展区汉字", "吉字的异体𠮷见于地名，另有\U00024A12字；盲文符号⠂由后备字体显示。")
+# font (𠮷) and from a fallback (U+201D1, in AR PL UMing only), and from a symbol fallback (U+2802).
+case("扩展区汉字", "吉字的异体𠮷见于地名，另有\U000201D1字；盲文符号⠂由后备字体显示。")
 # Widows and orphans: a long paragraph to cross page boundaries.
 case("分页", *[han(36 * 7, k) for k in range(8)])
 
