@@ -119,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (raw[i] % 16u < font_cff_glyph_count(cff)) cg[m++] = raw[i] % 16u;
         buf sub;
         buf_init(&sub);
-        if (font_cff_subset(cff, cg, m, &sub, err, sizeof err)) {
+        if (font_cff_subset(cff, cg, m, NULL, &sub, err, sizeof err)) {
             font_cff *again = font_cff_open((const unsigned char *)sub.data, sub.len, err, sizeof err);
             if (!again || font_cff_glyph_count(again) != m + 1) {
                 fprintf(stderr, "fuzz: a CFF subset that does not open again: %s\n", err);
@@ -134,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             buf_init(&twice);
             uint32_t all[MAX_GIDS];
             for (size_t k = 0; k < m; k++) all[k] = (uint32_t)k + 1;
-            if (!font_cff_subset(again, all, m, &twice, err, sizeof err)) {
+            if (!font_cff_subset(again, all, m, NULL, &twice, err, sizeof err)) {
                 fprintf(stderr, "fuzz: a CFF subset cannot be subset again: %s\n", err);
                 abort();
             }

@@ -31,6 +31,15 @@ unsigned font_cff_glyph_count(const font_cff *cff);
 /* The CID of glyph gid (gid below the glyph count). */
 uint32_t font_cff_cid(const font_cff *cff, uint32_t gid);
 
+/* Copies len bytes at `at` (inside the table) into dst; false when it
+ * cannot. For a process that renders one document and exits, where a read
+ * costs less than the page faults of touching each charstring through the
+ * font file's mapping (font_face_read). */
+typedef struct font_cff_reader {
+    bool (*read)(void *ctx, const void *at, size_t len, void *dst);
+    void *ctx;
+} font_cff_reader;
+
 /* Appends to out a CFF whose glyph k + 1 is the face's glyph gids[k] and
  * glyph 0 its .notdef, with CID k for glyph k: the code the content stream
  * draws gids[k] with is k + 1. A glyph may be asked for more than once (one
@@ -38,8 +47,9 @@ uint32_t font_cff_cid(const font_cff *cff, uint32_t gid);
  * CIDToGIDMap), and is copied each time. Hinting is dropped and subroutines
  * expanded (deflated, that is smaller than keeping the subroutines a few
  * hundred glyphs use: measured on Noto Serif CJK SC, 124 KB against 142 KB
- * for a briefing's 657 glyphs). False with a message in err. */
-bool font_cff_subset(const font_cff *cff, const uint32_t *gids, size_t n, buf *out, char *err,
-                     size_t err_size);
+ * for a briefing's 657 glyphs). With a reader (may be NULL) the glyphs'
+ * charstrings are read through it. False with a message in err. */
+bool font_cff_subset(const font_cff *cff, const uint32_t *gids, size_t n,
+                     const font_cff_reader *reader, buf *out, char *err, size_t err_size);
 
 #endif

@@ -207,13 +207,21 @@ static flat_status run(flat *f, cff_span cs, int depth) {
 }
 
 /* Glyph g's charstring, flattened, appended to out; room is scratch space
- * of MAX_CHARSTRING + 8 bytes. */
-static flat_status flatten(const font_cff *c, uint32_t g, unsigned char *room, buf *out,
-                           const char **why) {
+ * of MAX_CHARSTRING + 8 bytes, copy of 65536 (for a charstring read through
+ * a reader). */
+static flat_status flatten(const font_cff *c, uint32_t g, const font_cff_reader *rd,
+                           unsigned char *room, unsigned char *copy, buf *out, const char **why) {
     cff_span cs;
     if (!cff_index_item(&c->charstrings, g, &cs)) {
         *why = "a charstring outside its INDEX";
         return FLAT_BAD;
+    }
+    if (rd && cs.len <= 65536) {
+        if (!rd->read(rd->ctx, cs.p, cs.len, copy)) {
+            *why = "its charstring cannot be read";
+            return FLAT_BAD;
+        }
+        cs.p = copy;
     }
     flat f = {.c = c, .lsubrs = &c->fds[c->fd_of[g]].subrs, .o = room};
     clear_args(&f);
@@ -372,8 +380,8 @@ static void write_cff(const font_cff *c, const plan *p, const buf *glyphs, const
         put_dict_except(out, &c->fds[p->fd_old[k]].p, priv_drop, 1);
 }
 
-bool font_cff_subset(const font_cff *c, const uint32_t *gids, size_t n, buf *out, char *err,
-                     size_t es) {
+bool font_cff_subset(const font_cff *c, const uint32_t *gids, size_t n, const font_cff_reader *rd,
+                     buf *out, char *err, size_t es) {
     if (n > 65534) {
         snprintf(err, es, "more than 65535 glyphs");
         return false;
@@ -388,11 +396,11 @@ bool font_cff_subset(const font_cff *c, const uint32_t *gids, size_t n, buf *out
     buf glyphs;
     buf_init(&glyphs);
     size_t *ends = xmalloc(p.n * sizeof *ends);
-    unsigned char *room = xmalloc(MAX_CHARSTRING + 8);
+    unsigned char *room = xmalloc(MAX_CHARSTRING + 8), *copy = rd ? xmalloc(65536) : NULL;
     bool ok = true;
     for (size_t i = 0; i < p.n && ok; i++) {
         const char *why = NULL;
-        if (flatten(c, p.keep[i], room, &glyphs, &why) != FLAT_OK) {
+        if (flatten(c, p.keep[i], rd, room, copy, &glyphs, &why) != FLAT_OK) {
             snprintf(err, es, "glyph %u: %s", (unsigned)p.keep[i], why ? why : "malformed");
             ok = false;
         }
@@ -400,6 +408,7 @@ bool font_cff_subset(const font_cff *c, const uint32_t *gids, size_t n, buf *out
     }
     if (ok) write_cff(c, &p, &glyphs, ends, out);
     free(room);
+    free(copy);
     free(ends);
     buf_free(&glyphs);
     free(p.keep);
