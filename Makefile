@@ -7,7 +7,7 @@ FUZZ_TIME ?= 300
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all setup build build-asan demo test test-fast fuzz bench clean
+.PHONY: all setup build build-asan demo test test-fast fuzz bench clean install uninstall
 
 all: build
 
@@ -62,6 +62,22 @@ bench: build
 	@./$(BUILD)/bench_batch -b $(BUILD)/briefing -o $(BUILD)/bench-out \
 	  --fresh input/hengshan-2021.json $(BUILD)/national.ndjson
 	@python3 bench/bench_mail.py $(BUILD)/briefing $(BUILD)/national.ndjson $(BUILD)/bench-mail
+
+# Into PREFIX (default /usr/local): bin/briefing, lib/libbriefing.{so,a} with
+# briefing.pc, include/briefing/briefing.h, share/briefing (templates, fonts),
+# the manual and the bash completion. `make uninstall PREFIX=...` removes
+# what the last install into that build wrote.
+PREFIX ?= /usr/local
+install: build
+	@cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+uninstall:
+	@test -f $(BUILD)/install_manifest.txt || { echo "nothing installed from $(BUILD)"; exit 1; }
+	@while IFS= read -r f || [ -n "$$f" ]; do rm -f "$$f"; done < $(BUILD)/install_manifest.txt
+	@for d in "$(PREFIX)/share/briefing/templates" "$(PREFIX)/share/briefing/fonts" \
+	  "$(PREFIX)/share/briefing" "$(PREFIX)/include/briefing" "$(PREFIX)/lib/pkgconfig"; do \
+	  rmdir "$$d" 2>/dev/null || true; done
+	@echo "removed the files listed in $(BUILD)/install_manifest.txt"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) out

@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "util/xalloc.h"
 
 static double now_s(void) {

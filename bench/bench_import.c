@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "import/import.h"
 
 static double now_s(void) {

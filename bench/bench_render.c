@@ -13,7 +13,7 @@
 #include <malloc.h>
 #endif
 
-#include "briefing.h"
+#include "internal.h"
 #include "util/utf8.h"
 
 static double now_ms(void) {

@@ -28,7 +28,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "briefing.h"
+#include "internal.h"
 
 typedef struct fuzz_env {
     font_lib *fonts;

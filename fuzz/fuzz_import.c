@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "import/import.h"
 
 /* Made once by LLVMFuzzerInitialize: the transliterator takes 0.1 s to open. */

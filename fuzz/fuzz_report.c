@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "fuzz_common.h"
 
 /* libFuzzer calls the target many times in one process: the template and the

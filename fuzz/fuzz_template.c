@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "fuzz_common.h"
 
 /* Loaded once by LLVMFuzzerInitialize and only read afterwards. */

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "fuzz_common.h"
 #include "util/buf.h"
 

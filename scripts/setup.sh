@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev valgrind
   libhpdf-dev libharfbuzz-dev libfreetype-dev libcjson-dev libdeflate-dev
   libxml2-dev libzip-dev libicu-dev libgmime-3.0-dev libcurl4-openssl-dev libfontconfig-dev python3
-  python3-aiosmtpd openssl
+  python3-aiosmtpd openssl bash-completion man-db groff-base dpkg-dev
   fonts-lxgw-wenkai fonts-arphic-uming fonts-wqy-microhei fonts-dejavu-core fonts-noto-cjk
   poppler-utils qpdf mupdf-tools
 )

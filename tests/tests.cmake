@@ -212,3 +212,13 @@ if(BRIEFING_VALGRIND AND NOT BRIEFING_SANITIZE)
     endif()
   endforeach()
 endif()
+
+# The installed tree moved away from the source tree, the public API through
+# pkg-config, the manual, the completion, the .deb (tests/install/). Not in
+# the sanitizer build, whose objects need the sanitizer runtime to link.
+if(NOT BRIEFING_SANITIZE)
+  add_test(NAME install.tree
+           COMMAND bash ${CMAKE_SOURCE_DIR}/tests/install/install_test.sh ${CMAKE_SOURCE_DIR}
+                   ${CMAKE_BINARY_DIR})
+  set_tests_properties(install.tree PROPERTIES RUN_SERIAL TRUE TIMEOUT 600)
+endif()

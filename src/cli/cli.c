@@ -10,9 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "cli.h"
 #include "util/buf.h"
+#include "util/datadir.h"
 #include "util/xalloc.h"
 
 void cli_usage(FILE *to) {
@@ -90,33 +91,7 @@ int cli_import_option(int argc, char **argv, int *i, import_opts *o, const char 
     return 0;
 }
 
-static bool is_dir(const char *p) {
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Where templates/ and fonts/ live: $BRIEFING_DATA_DIR, else beside the
- * executable's folder (build/briefing → the source tree), else the source tree
- * the binary was built from. */
-char *cli_data_dir(void) {
-    const char *env = getenv("BRIEFING_DATA_DIR");
-    if (env && *env) return xstrdup(env);
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        for (int up = 0; up < 2; up++) {
-            char *slash = strrchr(exe, '/');
-            if (!slash) break;
-            *slash = 0;
-            char *cand = xasprintf("%s/templates", exe);
-            bool ok = is_dir(cand);
-            free(cand);
-            if (ok) return xstrdup(exe);
-        }
-    }
-    return xstrdup(BRIEFING_SOURCE_DIR);
-}
+char *cli_data_dir(void) { return datadir_find(); }
 
 void cli_json_string(FILE *f, const char *s, size_t len) {
     fputc('"', f);
@@ -220,43 +195,9 @@ bool cli_is_assignment(const char *s) {
     return eq && eq > s;
 }
 
-size_t cli_template_dirs(char **dirs) {
-    size_t n = 0;
-    dirs[n++] = xstrdup("templates");
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg) dirs[n++] = xasprintf("%s/briefing/templates", xdg);
-    else if (home && *home) dirs[n++] = xasprintf("%s/.local/share/briefing/templates", home);
-    char *data = cli_data_dir();
-    dirs[n++] = xasprintf("%s/templates", data);
-    free(data);
-    return n;
-}
+size_t cli_template_dirs(char **dirs) { return datadir_template_dirs(dirs); }
 
-char *cli_find_template(const char *name, diag_list *d) {
-    struct stat st;
-    size_t len = strlen(name);
-    bool json = len > 5 && !strcmp(name + len - 5, ".json");
-    /* a path (with a folder or an extension) is taken as written */
-    if (strchr(name, '/') || json || stat(name, &st) == 0) return xstrdup(name);
-    char *dirs[CLI_TEMPLATE_DIRS];
-    size_t n = cli_template_dirs(dirs);
-    char *found = NULL;
-    buf tried;
-    buf_init(&tried);
-    for (size_t i = 0; i < n; i++) {
-        char *cand = xasprintf("%s/%s.json", dirs[i], name);
-        if (!found && stat(cand, &st) == 0 && S_ISREG(st.st_mode)) found = cand;
-        else free(cand);
-        buf_printf(&tried, "%s%s", i ? ", " : "", dirs[i]);
-        free(dirs[i]);
-    }
-    if (!found)
-        diag_add(d, DIAG_ERROR, name, NULL,
-                 "no template of that name (looked in %s; `briefing templates` lists them)",
-                 tried.data);
-    buf_free(&tried);
-    return found;
-}
+char *cli_find_template(const char *name, diag_list *d) { return datadir_find_template(name, d); }
 
 int cli_load_setup(const char *tpath, const char *default_template, const char *fpath, tmpl **t,
                    font_lib **fonts, diag_list *d) {
@@ -311,20 +252,5 @@ char *cli_read_fd(int fd, const char *source, size_t max, size_t *len, diag_list
 }
 
 bool cli_check_vars(const tmpl *t, const char *const *vars, size_t n, diag_list *d) {
-    bool ok = true;
-    for (size_t i = 0; i < n; i++) {
-        const char *eq = strchr(vars[i], '=');
-        size_t len = eq ? (size_t)(eq - vars[i]) : strlen(vars[i]);
-        if (tmpl_var_find(t, vars[i], len)) continue;
-        buf names;
-        buf_init(&names);
-        for (size_t k = 0; k < t->n_vars; k++)
-            buf_printf(&names, "%s%s", k ? ", " : "", t->vars[k].name);
-        diag_add(d, DIAG_ERROR, t->source, "$.variables",
-                 "--set %.*s: the template has no such variable (it has: %s)", (int)len, vars[i],
-                 names.len ? names.data : "none");
-        buf_free(&names);
-        ok = false;
-    }
-    return ok;
+    return tmpl_check_vars(t, vars, n, d);
 }

@@ -15,7 +15,7 @@
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_INPUT = 2 };
 
 void cli_usage(FILE *to);
-/* The folder holding templates/ and fonts/ (caller frees). */
+/* The folder holding templates/ and fonts/ (datadir_find; caller frees). */
 char *cli_data_dir(void);
 /* All of fd (standard input: a pipe or a file), at most max bytes; NULL with a
  * diagnostic naming source. Caller frees. */
@@ -25,7 +25,7 @@ bool cli_check_vars(const tmpl *t, const char *const *vars, size_t n, diag_list 
 /* Where -t NAME is looked for, in order: ./templates, the user's
  * ($XDG_DATA_HOME or ~/.local/share)/briefing/templates, the installed data's
  * templates. Fills dirs (CLI_TEMPLATE_DIRS, malloc'ed) and returns how many. */
-enum { CLI_TEMPLATE_DIRS = 3 };
+enum { CLI_TEMPLATE_DIRS = 3 }; /* DATADIR_TEMPLATE_DIRS (util/datadir.h) */
 size_t cli_template_dirs(char **dirs);
 /* The template file -t names: a path as written (with a '/' or ".json", or an
  * existing file), else NAME.json in the first template folder that has it;

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "batch/batch.h"
-#include "briefing.h"
+#include "internal.h"
 #include "cli.h"
 
 #define DEFAULT_TEMPLATE "briefing.json"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "cli.h"
 
 #define DEFAULT_TEMPLATE "compare.json"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "cli.h"
 #include "import/import.h"
 #include "util/buf.h"

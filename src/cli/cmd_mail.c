@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "cli.h"
 #include "import/import.h"
 #include "mail/mail.h"

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "cli.h"
 
 #define DEFAULT_TEMPLATE "briefing.json"

@@ -1,4 +1,4 @@
-/* The briefing command line: a thin layer over the library (include/briefing.h).
+/* The briefing command line: a thin layer over the library (src/internal.h; the public API is include/briefing/briefing.h).
  * Exit status: 0 success, 1 a document could not be rendered or written,
  * 2 invalid input or usage. */
 #include <signal.h>
@@ -18,7 +18,7 @@ typedef struct {
 } command;
 
 static const command commands[] = {
-    {"import", cmd_import, true},   {"render", cmd_render, false}, {"check", cmd_check, false},
+    {"import", cmd_import, true},   {"render", cmd_render, false}, {"check", cmd_check, true},
     {"batch", cmd_batch, true},     {"compare", cmd_compare, false}, {"mail", cmd_mail, true},
     {"templates", cmd_templates, true},
 };

@@ -255,5 +255,9 @@ bool tmpl_expand(const char *text, tmpl_lookup_fn lookup, void *user, buf *out, 
 
 /* The value of a template variable, or NULL. */
 const char *tmpl_var_find(const tmpl *t, const char *name, size_t len);
+/* Every "NAME=VALUE" of vars names a variable of the template; an error at
+ * $.variables for each that does not (a typo would silently print the
+ * default). */
+bool tmpl_check_vars(const tmpl *t, const char *const *vars, size_t n, diag_list *d);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/xalloc.h"
+#include "../util/buf.h"
 #include "tmpl_internal.h"
 
 /* Fields of a report (and of a comparison, see docs/templates.md). */
@@ -60,6 +61,25 @@ const char *tmpl_var_find(const tmpl *t, const char *name, size_t len) {
         if (strlen(t->vars[i].name) == len && !memcmp(t->vars[i].name, name, len))
             return t->vars[i].value;
     return NULL;
+}
+
+bool tmpl_check_vars(const tmpl *t, const char *const *vars, size_t n, diag_list *d) {
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(vars[i], '=');
+        size_t len = eq ? (size_t)(eq - vars[i]) : strlen(vars[i]);
+        if (tmpl_var_find(t, vars[i], len)) continue;
+        buf names;
+        buf_init(&names);
+        for (size_t k = 0; k < t->n_vars; k++)
+            buf_printf(&names, "%s%s", k ? ", " : "", t->vars[k].name);
+        diag_add(d, DIAG_ERROR, t->source, "$.variables",
+                 "--set %.*s: the template has no such variable (it has: %s)", (int)len, vars[i],
+                 names.len ? names.data : "none");
+        buf_free(&names);
+        ok = false;
+    }
+    return ok;
 }
 
 void tp_check_refs(pctx *c, const char *text, const char *path, int ctx) {

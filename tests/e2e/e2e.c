@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "check.h"
 #include "layout/punct.h"
 #include "rules.h"

@@ -11,7 +11,7 @@
 #include <math.h>
 #include <unistd.h>
 
-#include "briefing.h"
+#include "internal.h"
 #include "check.h"
 #include "util/buf.h"
 #include "util/utf8.h"

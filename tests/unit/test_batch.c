@@ -14,7 +14,7 @@
 #include "batch/batch.h"
 #include "batch/batch_input.h"
 #include "batch/batch_manifest.h"
-#include "briefing.h"
+#include "internal.h"
 #include "check.h"
 #include "util/xalloc.h"
 

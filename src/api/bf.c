@@ -1,0 +1,106 @@
+/* The public API (include/briefing/briefing.h): a thin layer over the
+ * modules, which keep their own names inside the library. The shared
+ * library exports only these bf_ functions (built with hidden visibility);
+ * the installed static one has every other symbol made local. */
+#define BF_BUILDING
+#include "briefing/briefing.h"
+
+#include <stdlib.h>
+
+#include "../import/import.h"
+#include "../render/render.h"
+#include "../report/report.h"
+#include "../tmpl/tmpl.h"
+#include "../util/datadir.h"
+#include "../util/diag.h"
+#include "../util/file.h"
+#include "../util/xalloc.h"
+
+/* A bf_diag is a diag_list; a bf_report a report. */
+static diag_list *dl(bf_diag *d) { return (diag_list *)d; }
+static const diag_list *cdl(const bf_diag *d) { return (const diag_list *)d; }
+
+struct bf_setup {
+    tmpl *t;
+    font_lib *fonts;
+};
+
+const char *bf_version(void) { return BRIEFING_VERSION; }
+
+bf_diag *bf_diag_new(void) { return (bf_diag *)diag_list_new(); }
+void bf_diag_free(bf_diag *d) { diag_list_free(dl(d)); }
+size_t bf_diag_count(const bf_diag *d) { return diag_size(cdl(d)); }
+size_t bf_diag_errors(const bf_diag *d) { return diag_count(cdl(d), DIAG_ERROR); }
+bool bf_diag_is_error(const bf_diag *d, size_t i) {
+    return i < diag_size(cdl(d)) && diag_severity_at(cdl(d), i) == DIAG_ERROR;
+}
+const char *bf_diag_text(const bf_diag *d, size_t i) {
+    return i < diag_size(cdl(d)) ? diag_text_at(cdl(d), i) : NULL;
+}
+const char *bf_diag_path(const bf_diag *d, size_t i) {
+    return i < diag_size(cdl(d)) ? diag_path_at(cdl(d), i) : NULL;
+}
+void bf_diag_clear(bf_diag *d) { diag_clear(dl(d)); }
+
+bf_setup *bf_setup_load(const char *template_, const char *fonts, bf_diag *d) {
+    char *data = datadir_find();
+    char *tpath = datadir_find_template(template_ ? template_ : "briefing", dl(d));
+    char *fpath = fonts ? xstrdup(fonts) : xasprintf("%s/fonts/fonts.json", data);
+    bf_setup *s = xcalloc(1, sizeof *s);
+    bool ok = tpath && (s->t = tmpl_load(tpath, dl(d))) && (s->fonts = font_lib_load(fpath, dl(d)));
+    if (ok) {
+        render_add_system_fonts(s->t, s->fonts, dl(d));
+        ok = render_check_fonts(s->t, s->fonts, dl(d));
+    }
+    free(data);
+    free(tpath);
+    free(fpath);
+    if (!ok) {
+        bf_setup_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void bf_setup_free(bf_setup *s) {
+    if (!s) return;
+    tmpl_free(s->t);
+    font_lib_free(s->fonts);
+    free(s);
+}
+
+bf_report *bf_report_load(const char *path, bf_diag *d) {
+    return (bf_report *)import_load(NULL, path, NULL, dl(d));
+}
+
+bf_report *bf_report_parse(const void *data, size_t len, const char *source, bf_diag *d) {
+    return (bf_report *)import_parse(NULL, data, len, source ? source : "<report>", NULL, NULL, dl(d));
+}
+
+void bf_report_free(bf_report *r) { report_free((report *)r); }
+const char *bf_report_id(const bf_report *r) { return ((const report *)r)->id; }
+const char *bf_report_title(const bf_report *r) { return ((const report *)r)->title; }
+const char *bf_report_region(const bf_report *r) { return ((const report *)r)->region_name; }
+
+bool bf_render(const bf_setup *s, const bf_report *r, const bf_render_options *o,
+               unsigned char **pdf, size_t *len, bf_diag *d) {
+    *pdf = NULL;
+    *len = 0;
+    if (o && !tmpl_check_vars(s->t, o->vars, o->n_vars, dl(d))) return false;
+    render_opts ro = {.fallback_epoch = o ? o->date_epoch : -1,
+                      .vars = o ? o->vars : NULL,
+                      .n_vars = o ? o->n_vars : 0};
+    render_result res;
+    if (!render_report((const report *)r, s->t, s->fonts, &ro, &res, dl(d))) return false;
+    *pdf = (unsigned char *)res.pdf;
+    *len = res.pdf_len;
+    res.pdf = NULL;
+    render_result_free(&res);
+    return true;
+}
+
+bool bf_write_file(const char *path, const void *data, size_t len, bf_diag *d) {
+    return file_write_atomic(path, data, len, dl(d));
+}
+
+void bf_free(void *p) { free(p); }
