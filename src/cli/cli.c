@@ -93,6 +93,18 @@ int cli_import_option(int argc, char **argv, int *i, import_opts *o, const char 
 
 char *cli_data_dir(void) { return datadir_find(); }
 
+bool cli_is_terminal(FILE *to) {
+    const char *term = getenv("TERM");
+    return isatty(fileno(to)) && !(term && !strcmp(term, "dumb"));
+}
+
+bool cli_use_color(FILE *to) {
+    const char *no = getenv("NO_COLOR");
+    return cli_is_terminal(to) && !(no && *no);
+}
+
+void cli_diag_print(const diag_list *d) { diag_print_color(d, stderr, cli_use_color(stderr)); }
+
 void cli_json_string(FILE *f, const char *s, size_t len) {
     fputc('"', f);
     for (size_t i = 0; i < len; i++) {

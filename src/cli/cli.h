@@ -15,6 +15,13 @@
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_INPUT = 2 };
 
 void cli_usage(FILE *to);
+/* Whether to stream is a terminal that takes colour and cursor control: a
+ * tty, TERM other than "dumb", and (for colour) no NO_COLOR
+ * (https://no-color.org: set and not empty). */
+bool cli_is_terminal(FILE *to);
+bool cli_use_color(FILE *to);
+/* d on standard error, coloured on a terminal that takes it. */
+void cli_diag_print(const diag_list *d);
 /* The folder holding templates/ and fonts/ (datadir_find; caller frees). */
 char *cli_data_dir(void);
 /* All of fd (standard input: a pipe or a file), at most max bytes; NULL with a

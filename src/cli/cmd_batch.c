@@ -133,7 +133,7 @@ int cmd_batch(int argc, char **argv) {
     if ((status = cli_load_setup(tpath, DEFAULT_TEMPLATE, fpath, &t, &fonts, d)) != EXIT_OK)
         goto done;
     /* template and font warnings first: they concern every report */
-    diag_print(d, stderr);
+    cli_diag_print(d);
     diag_clear(d);
 
     /* Blocked before any thread starts, so every thread inherits the mask. */
@@ -149,7 +149,7 @@ int cmd_batch(int argc, char **argv) {
                     .import = &io,
                     .jobs = jobs,
                     .fallback_epoch = cli_source_date_epoch(),
-                    .progress = !quiet && isatty(STDERR_FILENO),
+                    .progress = !quiet && cli_is_terminal(stderr),
                     .quiet = quiet,
                     .log = stderr,
                     .stdin_fd = STDIN_FILENO,
@@ -174,7 +174,7 @@ int cmd_batch(int argc, char **argv) {
     if (st.interrupted) status = EXIT_INTERRUPTED;
     else if (!ok || st.failed) status = EXIT_FAIL;
 done:
-    diag_print(d, stderr);
+    cli_diag_print(d);
     batch_free(b);
     tmpl_free(t);
     font_lib_free(fonts);

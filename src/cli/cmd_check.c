@@ -37,7 +37,7 @@ static int check_template(const char *name, const char *fpath) {
     tmpl *t = NULL;
     font_lib *fonts = NULL;
     int status = cli_load_setup(name, "briefing.json", fpath, &t, &fonts, d);
-    diag_print(d, stderr);
+    cli_diag_print(d);
     if (status == EXIT_OK)
         printf("%s: ok (%zu styles, %zu blocks, %zu font roles)\n", t->source, t->n_styles,
                t->n_blocks, t->n_fonts);
@@ -104,7 +104,7 @@ int cmd_check(int argc, char **argv) {
         } else {
             r = import_load(NULL, files[i], &io, d);
         }
-        diag_print(d, stderr);
+        cli_diag_print(d);
         if (!r) status = EXIT_INPUT;
         else
             printf("%s: ok (%zu sections, %zu indicators)\n", strcmp(files[i], "-") ? files[i] : "<stdin>", r->n_sections,

@@ -105,7 +105,7 @@ int cmd_compare(int argc, char **argv) {
     if (status == EXIT_OK && !file_write_atomic(out ? out : "compare.pdf", res.pdf, res.pdf_len, d))
         status = EXIT_FAIL;
 done:
-    diag_print(d, stderr);
+    cli_diag_print(d);
     render_result_free(&res);
     for (size_t i = 0; i < n_in; i++) report_free(rs[i]);
     free(rs);

@@ -141,7 +141,7 @@ int cmd_import(int argc, char **argv) {
         }
         if (ex.len) fputs(ex.data, stderr);
         ex.len = 0;
-        diag_print(d, stderr);
+        cli_diag_print(d);
         report_free(r);
         free(json);
         free(data);

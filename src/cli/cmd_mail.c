@@ -267,7 +267,7 @@ static int run(const mail_args *a, const mail_run_setup *setup, diag_list *d) {
                          .timeout_ms = a->timeout_ms};
     if (so.user && !so.user[0]) so.user = NULL;
     if (!so.user) so.password = NULL;
-    bool tty = isatty(STDERR_FILENO);
+    bool tty = cli_is_terminal(stderr);
     mail_run_opts o = {.from = a->from,
                        .out_dir = a->outdir,
                        .smtp = a->smtp ? &so : NULL,
@@ -340,10 +340,10 @@ int cmd_mail(int argc, char **argv) {
     mail_run_setup setup = {0};
     status = load_setup(&a, &setup, ts, d);
     /* setup warnings first: they concern every message */
-    diag_print(d, stderr);
+    cli_diag_print(d);
     diag_clear(d);
     if (status == EXIT_OK) status = run(&a, &setup, d);
-    diag_print(d, stderr);
+    cli_diag_print(d);
     for (size_t k = 0; k < MAX_TEMPLATES; k++) tmpl_free(ts[k]);
     font_lib_free((font_lib *)setup.fonts);
     mail_template_free((mail_template *)setup.mt);

@@ -106,7 +106,7 @@ int cmd_render(int argc, char **argv) {
         status = EXIT_FAIL;
     }
 done:
-    diag_print(d, stderr);
+    cli_diag_print(d);
     render_result_free(&res);
     free(outpath);
     report_free(r);

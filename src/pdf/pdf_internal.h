@@ -8,6 +8,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* libharu's public API (hpdf.h) makes pages, outlines, the info dictionary
+ * and the file; it has no way to add a font it did not make, or a stream
+ * already compressed. Those need its object layer, declared in headers
+ * Debian's libhpdf-dev installs but hpdf.h does not include; each use, and
+ * why the public API cannot serve:
+ *   hpdf_objects.h  HPDF_Dict_New/Add/AddName/AddNumber/Free, HPDF_Array_*,
+ *                   HPDF_String_New, HPDF_Binary_New, HPDF_Name: the Type0,
+ *                   CIDFontType0/2, FontDescriptor, /W and ToUnicode objects
+ *                   of our own subsets (pdf_font.c); a dictionary's write_fn
+ *                   and attr hooks write /W from our buffer;
+ *   hpdf_streams.h  HPDF_DictStream_New, HPDF_Stream_Write/WriteStr,
+ *                   HPDF_STREAM_FILTER_NONE: content and font streams we
+ *                   compressed with libdeflate, written as they are;
+ *   hpdf_doc.h      doc->mmgr and doc->xref, which those constructors take,
+ *                   HPDF_Xref_Add for an object no dictionary holds;
+ *   hpdf_pages.h    HPDF_Page_GetInheritableItem, HPDF_Page_GetLocalFontName:
+ *                   a page's /Resources /Font for our fonts.
+ * No libharu symbol is replaced in the library (src/cli/hpdf_copy.c, in the
+ * programs only, is the one exception, and why). */
 #include <hpdf.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hpdf_utils.h>
 #include <libdeflate.h>
 
 #include "../util/utf8.h"
@@ -167,21 +166,4 @@ HPDF_Binary pdf_text_string(pdf_ctx *c, const char *utf8) {
     HPDF_Binary bin = HPDF_Binary_New(c->doc->mmgr, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
     buf_free(&b);
     return bin;
-}
-
-/* ---- libharu's byte copy ----------------------------------------------- */
-
-/* libharu copies every byte it stores or writes through HPDF_MemCpy
- * (hpdf_utils.h), a plain byte loop: a document's ~250 KB pass through it four
- * times (into the stream objects, into the document, out of it), a tenth of
- * the time a render takes. libharu calls it through the PLT, so this
- * definition, with the same contract (copies n bytes, returns out + n),
- * takes the place of the library's in every program linked with this one
- * (ELF symbol interposition). Should a libharu build bind the call
- * internally, the library's own copy simply goes on being used. */
-HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n) {
-    /* memmove: the loop copied forwards, which overlapping ranges with out
-     * before in would rely on */
-    if (n) memmove(out, in, n);
-    return out + n;
 }

@@ -82,6 +82,13 @@ const char *diag_text_at(const diag_list *d, size_t i) { return d->v[i].text; }
 const char *diag_message_at(const diag_list *d, size_t i) { return d->v[i].message; }
 const char *diag_path_at(const diag_list *d, size_t i) { return d->v[i].path; }
 
-void diag_print(const diag_list *d, FILE *to) {
-    for (size_t i = 0; d && i < d->n; i++) fprintf(to, "%s\n", d->v[i].text);
+void diag_print(const diag_list *d, FILE *to) { diag_print_color(d, to, false); }
+
+void diag_print_color(const diag_list *d, FILE *to, bool color) {
+    for (size_t i = 0; d && i < d->n; i++) {
+        if (color) /* errors red, warnings yellow (SGR 31, 33), as compilers do */
+            fprintf(to, "\033[%sm%s\033[0m\n", d->v[i].sev == DIAG_ERROR ? "31" : "33", d->v[i].text);
+        else
+            fprintf(to, "%s\n", d->v[i].text);
+    }
 }

@@ -6,6 +6,7 @@
 #define BRIEFING_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -38,6 +39,8 @@ const char *diag_message_at(const diag_list *d, size_t i); /* message alone */
 const char *diag_path_at(const diag_list *d, size_t i);    /* may be NULL */
 
 void diag_print(const diag_list *d, FILE *to);
+/* The same, each line in its severity's colour when color is set. */
+void diag_print_color(const diag_list *d, FILE *to, bool color);
 void diag_clear(diag_list *d);
 
 #endif

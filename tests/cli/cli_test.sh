@@ -90,5 +90,24 @@ grep -qF "$work/t.json: \$.page.size: unknown page size \"A3\"" "$work/err" && o
 expect_status 1 "$bin" render "$root/input/hengshan-2021.json" -o "$work/missing/dir/x.pdf"
 grep -q "cannot create" "$work/err" && ok || bad "unwritable output explained"
 
+# check -t validates a template alone (as render would load it)
+expect_status 0 "$bin" check -t gbt9704
+grep -q 'gbt9704.json: ok' "$work/out" && ok || bad "check -t gbt9704 says ok"
+expect_status 2 "$bin" check -t no-such-template
+printf '{"name": "x", "fonts": {"body": ["No Such Family Anywhere"]}}' >"$work/nofont.json"
+expect_status 2 "$bin" check -t "$work/nofont.json"
+
+# colour only on a terminal, never with NO_COLOR or TERM=dumb (script(1) gives a pty)
+if command -v script >/dev/null; then
+  script -qc "$bin check /nonexistent.json" /dev/null >"$work/tty" 2>&1
+  grep -q $'\033\[31m' "$work/tty" && ok || bad "an error on a terminal is red"
+  NO_COLOR=1 script -qc "$bin check /nonexistent.json" /dev/null >"$work/tty" 2>&1
+  grep -q $'\033' "$work/tty" && bad "NO_COLOR=1 still colours" || ok
+  TERM=dumb script -qc "$bin check /nonexistent.json" /dev/null >"$work/tty" 2>&1
+  grep -q $'\033' "$work/tty" && bad "TERM=dumb still gets escapes" || ok
+  "$bin" check /nonexistent.json 2>"$work/err"
+  grep -q $'\033' "$work/err" && bad "escapes in a redirected stderr" || ok
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
