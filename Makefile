@@ -7,7 +7,7 @@ FUZZ_TIME ?= 300
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all setup build build-asan demo test test-fast fuzz bench clean install uninstall
+.PHONY: all setup build build-asan demo test test-fast fuzz bench clean install uninstall golden
 
 all: build
 
@@ -62,6 +62,11 @@ bench: build
 	@./$(BUILD)/bench_batch -b $(BUILD)/briefing -o $(BUILD)/bench-out \
 	  --fresh input/hengshan-2021.json $(BUILD)/national.ndjson
 	@python3 bench/bench_mail.py $(BUILD)/briefing $(BUILD)/national.ndjson $(BUILD)/bench-mail
+
+# Accepts the current layouts as the golden ones (tests/golden/*.jsonl): run
+# after a deliberate change of layout and commit the files with it.
+golden: build
+	@bash tests/golden/golden.sh $(BUILD)/briefing --update
 
 # Into PREFIX (default /usr/local): bin/briefing, lib/libbriefing.{so,a} with
 # briefing.pc, include/briefing/briefing.h, share/briefing (templates, fonts),

@@ -222,3 +222,7 @@ if(NOT BRIEFING_SANITIZE)
                    ${CMAKE_BINARY_DIR})
   set_tests_properties(install.tree PROPERTIES RUN_SERIAL TRUE TIMEOUT 600)
 endif()
+
+# Golden layouts (tests/golden/*.jsonl): any change of layout is a failing
+# diff until the files are updated (make golden) and committed.
+add_test(NAME golden.layout COMMAND bash ${CMAKE_SOURCE_DIR}/tests/golden/golden.sh $<TARGET_FILE:briefing>)
