@@ -226,3 +226,6 @@ endif()
 # Golden layouts (tests/golden/*.jsonl): any change of layout is a failing
 # diff until the files are updated (make golden) and committed.
 add_test(NAME golden.layout COMMAND bash ${CMAKE_SOURCE_DIR}/tests/golden/golden.sh $<TARGET_FILE:briefing>)
+
+# No call circles between the files of a stage folder (tests/arch/).
+add_test(NAME arch.call_layers COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/arch/call_layers.py ${CMAKE_SOURCE_DIR}/src)

@@ -174,16 +174,6 @@ bool import_meta_valid(const char *a, const char **why) {
     return false;
 }
 
-const char *imp_meta(const imp_ctx *c, const char *key) {
-    const char *v = NULL;
-    size_t n = strlen(key);
-    for (size_t i = 0; c->opts && i < c->opts->n_meta; i++) {
-        const char *a = c->opts->meta[i];
-        if (!strncmp(a, key, n) && a[n] == '=') v = a + n + 1; /* the last one wins */
-    }
-    return v;
-}
-
 const char *import_format_name(import_format f) {
     switch (f) {
     case IMPORT_JSON: return "json";

@@ -11,6 +11,19 @@
 #include "../util/xalloc.h"
 #include "import_internal.h"
 
+
+/* --meta KEY=VALUE: what the user said the text does not (the last of a
+ * key wins). */
+const char *imp_meta(const imp_ctx *c, const char *key) {
+    const char *v = NULL;
+    size_t n = strlen(key);
+    for (size_t i = 0; c->opts && i < c->opts->n_meta; i++) {
+        const char *a = c->opts->meta[i];
+        if (!strncmp(a, key, n) && a[n] == '=') v = a + n + 1; /* the last one wins */
+    }
+    return v;
+}
+
 /* A heading longer than this (in characters) is a paragraph that happens
  * to start with a number. */
 #define HEADING_MAX_CHARS 60

@@ -26,17 +26,6 @@ const char *tmpl_style_name(tmpl_style_id id) {
     return id < TMPL_STYLE_COUNT ? style_names[id] : "custom";
 }
 
-int tmpl_style_find(const tmpl *t, const char *name) {
-    for (size_t i = 0; i < t->n_styles; i++)
-        if (t->styles[i].name && strcmp(t->styles[i].name, name) == 0) return (int)i;
-    return -1;
-}
-
-double tmpl_measure(const tmpl *t) {
-    if (t->grid) return t->grid_chars * t->grid_size;
-    return t->page_width - t->margin_left - t->margin_right;
-}
-
 static void parse_page(pctx *c, const cJSON *page, tmpl *t) {
     static const char *const keys[] = {"size", "width", "height", "margin", NULL};
     if (!tp_want_object(c, page, "$.page")) return;

@@ -1,7 +1,10 @@
 /* Data binding: {{name}} and {{name|default}} in template text. Names are
  * checked against what the text's context offers when the template loads, so
  * a misspelt field fails before any report is read; values are looked up at
- * render time by the caller's function. */
+ * render time by the caller's function. Style names and variables bind here
+ * too. The files of src/tmpl/ call downwards only: tmpl.c → tmpl_blocks.c →
+ * tmpl_bind.c → tmpl_json.c (the JSON value readers). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../util/xalloc.h"
@@ -136,3 +139,44 @@ bool tmpl_expand(const char *text, tmpl_lookup_fn lookup, void *user, buf *out, 
     buf_puts(out, p);
     return true;
 }
+
+/* ---- readers of template text that binds names ------------------------ */
+
+char *tp_text(pctx *c, const cJSON *obj, const char *path, const char *key, const char *def,
+              bool required, int ctx) {
+    char *s = tp_string(c, obj, path, key, def, required);
+    if (s && cJSON_GetObjectItemCaseSensitive(obj, key)) {
+        char *p = xasprintf("%s.%s", path, key);
+        tp_check_refs(c, s, p, ctx);
+        free(p);
+    }
+    return s;
+}
+
+tmpl_style_id tp_style(pctx *c, const cJSON *obj, const char *path, const char *key,
+                       tmpl_style_id def) {
+    char *name = tp_string(c, obj, path, key, NULL, false);
+    if (!name) return def;
+    int i = tmpl_style_find(c->t, name);
+    if (i < 0) {
+        char *p = xasprintf("%s.%s", path, key);
+        tp_err(c, p, "no style \"%s\" in $.styles", name);
+        free(p);
+    }
+    free(name);
+    return i < 0 ? def : (tmpl_style_id)i;
+}
+
+/* ---- queries on a loaded template -------------------------------------- */
+
+int tmpl_style_find(const tmpl *t, const char *name) {
+    for (size_t i = 0; i < t->n_styles; i++)
+        if (t->styles[i].name && strcmp(t->styles[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+double tmpl_measure(const tmpl *t) {
+    if (t->grid) return t->grid_chars * t->grid_size;
+    return t->page_width - t->margin_left - t->margin_right;
+}
+

@@ -138,17 +138,6 @@ char *tp_string(pctx *c, const cJSON *obj, const char *path, const char *key, co
     return r;
 }
 
-char *tp_text(pctx *c, const cJSON *obj, const char *path, const char *key, const char *def,
-              bool required, int ctx) {
-    char *s = tp_string(c, obj, path, key, def, required);
-    if (s && cJSON_GetObjectItemCaseSensitive(obj, key)) {
-        char *p = xasprintf("%s.%s", path, key);
-        tp_check_refs(c, s, p, ctx);
-        free(p);
-    }
-    return s;
-}
-
 bool tp_boolean(pctx *c, const cJSON *obj, const char *path, const char *key, bool def) {
     const cJSON *v = tp_member(c, obj, path, key, false);
     if (!v) return def;
@@ -250,16 +239,3 @@ char **tp_strings(pctx *c, const cJSON *obj, const char *path, const char *key, 
     return r;
 }
 
-tmpl_style_id tp_style(pctx *c, const cJSON *obj, const char *path, const char *key,
-                       tmpl_style_id def) {
-    char *name = tp_string(c, obj, path, key, NULL, false);
-    if (!name) return def;
-    int i = tmpl_style_find(c->t, name);
-    if (i < 0) {
-        char *p = xasprintf("%s.%s", path, key);
-        tp_err(c, p, "no style \"%s\" in $.styles", name);
-        free(p);
-    }
-    free(name);
-    return i < 0 ? def : (tmpl_style_id)i;
-}
