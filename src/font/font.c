@@ -23,6 +23,7 @@
 
 #include "../util/file.h"
 #include "../util/json_keys.h"
+#include "../util/json_text.h"
 #include "../util/xalloc.h"
 
 /* A mapped font file, shared by every face that lives in it. The descriptor
@@ -300,19 +301,6 @@ static char *resolve_path(const char *manifest, const char *file) {
     return xasprintf("%.*s/%s", (int)(slash - manifest), manifest, file);
 }
 
-static void json_error_position(const char *text, const char *at, int *line, int *col) {
-    *line = 1;
-    *col = 1;
-    for (const char *p = text; at && p < at && *p; p++) {
-        if (*p == '\n') {
-            (*line)++;
-            *col = 1;
-        } else {
-            (*col)++;
-        }
-    }
-}
-
 /* Loads one manifest entry; returns the face, or NULL (error added, or
  * *skipped set when the file is missing). */
 
@@ -464,16 +452,8 @@ font_lib *font_lib_load(const char *manifest_path, diag_list *d) {
     size_t len = 0;
     char *text = file_read_all(manifest_path, MANIFEST_MAX_BYTES, &len, d);
     if (!text) return NULL;
-    /* len + 1 takes in the NUL file_read_all appends: with it cJSON can
-     * insist that nothing but blanks follows the value. */
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, true);
+    cJSON *root = json_text_parse(text, len, manifest_path, d);
     if (!root) {
-        /* cJSON_GetErrorPtr reads a global: use the end pointer instead. */
-        int line, col;
-        json_error_position(text, end, &line, &col);
-        diag_add(d, DIAG_ERROR, manifest_path, NULL, "invalid JSON at line %d, column %d", line,
-                 col);
         free(text);
         return NULL;
     }

@@ -18,6 +18,7 @@
 #include "../util/buf.h"
 #include "../util/file.h"
 #include "../util/json_keys.h"
+#include "../util/json_text.h"
 #include "../util/xalloc.h"
 #include "mail.h"
 #include "mail_internal.h"
@@ -50,8 +51,9 @@ mail_template *mail_template_load(const char *path, diag_list *d) {
     size_t len = 0;
     char *data = file_read_all(path, MAIL_TEMPLATE_MAX_BYTES, &len, d);
     if (!data) return NULL;
-    cJSON *root = cJSON_ParseWithLength(data, len);
+    cJSON *root = json_text_parse(data, len, path, d);
     free(data);
+    if (!root) return NULL;
     if (!cJSON_IsObject(root)) {
         diag_add(d, DIAG_ERROR, path, "$", "not a JSON object (a mail template, docs/mail.md)");
         cJSON_Delete(root);

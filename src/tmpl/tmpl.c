@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "../util/file.h"
+#include "../util/json_text.h"
 #include "../util/utf8.h"
 #include "../util/xalloc.h"
 #include "tmpl_internal.h"
@@ -255,46 +256,8 @@ static void parse_footer(pctx *c, const cJSON *v, tmpl *t) {
 }
 
 tmpl *tmpl_parse(const char *json, size_t len, const char *source, diag_list *d) {
-    size_t bad;
-    if (!utf8_valid(json, len, &bad)) {
-        /* utf8_valid stops at NUL bytes too; name them as what they are. */
-        diag_add(d, DIAG_ERROR, source, NULL, "%s at byte %zu",
-                 json[bad] == 0 ? "NUL byte" : "invalid UTF-8", bad);
-        return NULL;
-    }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, false);
-    if (!root) {
-        size_t off = end ? (size_t)(end - json) : 0, line = 1, col = 1;
-        for (size_t i = 0; i < off && i < len; i++) {
-            if (json[i] == '\n') line++, col = 1;
-            else if (((unsigned char)json[i] & 0xC0) != 0x80) col++;
-        }
-        /* cJSON gives up at its nesting limit without saying so; say it. */
-        size_t depth = 0;
-        bool in_string = false;
-        for (size_t i = 0; i < off && i < len; i++) {
-            char ch = json[i];
-            if (in_string) {
-                if (ch == '\\') i++;
-                else if (ch == '"') in_string = false;
-            } else if (ch == '"') {
-                in_string = true;
-            } else if (ch == '[' || ch == '{') {
-                depth++;
-            } else if ((ch == ']' || ch == '}') && depth) {
-                depth--;
-            }
-        }
-        if (depth >= CJSON_NESTING_LIMIT)
-            diag_add(d, DIAG_ERROR, source, NULL,
-                     "not valid JSON: nested deeper than %d levels (line %zu, column %zu)",
-                     CJSON_NESTING_LIMIT, line, col);
-        else
-            diag_add(d, DIAG_ERROR, source, NULL, "not valid JSON (line %zu, column %zu)", line,
-                     col);
-        return NULL;
-    }
+    cJSON *root = json_text_parse(json, len, source, d);
+    if (!root) return NULL;
     tmpl *t = xcalloc(1, sizeof(tmpl));
     pctx c = {source, d, 0, t};
     t->source = xstrdup(source);
