@@ -119,7 +119,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (raw[i] % 16u < font_cff_glyph_count(cff)) cg[m++] = raw[i] % 16u;
         buf sub;
         buf_init(&sub);
-        if (font_cff_subset(cff, cg, m, NULL, &sub, err, sizeof err)) {
+        if (font_cff_subset(cff, cg, m, NULL, NULL, &sub, err, sizeof err)) {
+            /* a cache changes nothing: filled, then read */
+            font_cff_cache *cache = font_cff_cache_new();
+            for (int round = 0; round < 2; round++) {
+                buf viac;
+                buf_init(&viac);
+                if (!font_cff_subset(cff, cg, m, NULL, cache, &viac, err, sizeof err) ||
+                    viac.len != sub.len || memcmp(viac.data, sub.data, sub.len) != 0) {
+                    fprintf(stderr, "fuzz: a cached CFF subset differs\n");
+                    abort();
+                }
+                buf_free(&viac);
+            }
+            font_cff_cache_free(cache);
             font_cff *again = font_cff_open((const unsigned char *)sub.data, sub.len, err, sizeof err);
             if (!again || font_cff_glyph_count(again) != m + 1) {
                 fprintf(stderr, "fuzz: a CFF subset that does not open again: %s\n", err);
@@ -134,7 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             buf_init(&twice);
             uint32_t all[MAX_GIDS];
             for (size_t k = 0; k < m; k++) all[k] = (uint32_t)k + 1;
-            if (!font_cff_subset(again, all, m, NULL, &twice, err, sizeof err)) {
+            if (!font_cff_subset(again, all, m, NULL, NULL, &twice, err, sizeof err)) {
                 fprintf(stderr, "fuzz: a CFF subset cannot be subset again: %s\n", err);
                 abort();
             }

@@ -371,11 +371,11 @@ static void adopt_diags(diag_list *to, const diag_list *from, const char *source
 
 /* Renders the report into s->res; false when there is nothing to write (the
  * report failed now or before). */
-static bool render_slot(batch *b, slot *s) {
+static bool render_slot(batch *b, slot *s, render_cache *cache) {
     if (!s->r) return false;
     double t0 = now_s();
     diag_list *d = diag_list_new();
-    render_opts ro = {.fallback_epoch = b->o.fallback_epoch};
+    render_opts ro = {.fallback_epoch = b->o.fallback_epoch, .cache = cache};
     bool ok = render_report(s->r, b->t, b->fonts, &ro, &s->res, d);
     report_free(s->r);
     s->r = NULL;
@@ -516,6 +516,7 @@ static void emit_ready(batch *b) {
 
 static void *render_worker(void *arg) {
     batch *b = arg;
+    render_cache *cache = render_cache_new(); /* this thread's, freed before it ends */
     pthread_mutex_lock(&b->mu);
     for (;;) {
         while (b->take == b->tail && !b->input_done && !atomic_load(&b->cancel))
@@ -525,7 +526,7 @@ static void *render_worker(void *arg) {
         b->take++;
         s->state = SLOT_RUNNING;
         pthread_mutex_unlock(&b->mu);
-        bool to_write = render_slot(b, s);
+        bool to_write = render_slot(b, s, cache);
         pthread_mutex_lock(&b->mu);
         if (to_write) {
             s->state = SLOT_RENDERED;
@@ -539,6 +540,7 @@ static void *render_worker(void *arg) {
     /* the last one out lets the writers finish */
     if (--b->renderers_running == 0) pthread_cond_broadcast(&b->rendered);
     pthread_mutex_unlock(&b->mu);
+    render_cache_free(cache);
     return NULL;
 }
 

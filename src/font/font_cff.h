@@ -40,6 +40,16 @@ typedef struct font_cff_reader {
     void *ctx;
 } font_cff_reader;
 
+/* Flattened charstrings kept from one subset to the next, so a run of
+ * documents flattens each glyph once: owned by one thread (a batch worker),
+ * never shared. Up to a bound (FONT_CFF_CACHE_BYTES) of glyph programs;
+ * past it, glyphs are flattened each time. The subsets are the same bytes
+ * with or without one. */
+typedef struct font_cff_cache font_cff_cache;
+#define FONT_CFF_CACHE_BYTES (32u << 20)
+font_cff_cache *font_cff_cache_new(void);
+void font_cff_cache_free(font_cff_cache *cache); /* accepts NULL */
+
 /* Appends to out a CFF whose glyph k + 1 is the face's glyph gids[k] and
  * glyph 0 its .notdef, with CID k for glyph k: the code the content stream
  * draws gids[k] with is k + 1. A glyph may be asked for more than once (one
@@ -48,8 +58,10 @@ typedef struct font_cff_reader {
  * expanded (deflated, that is smaller than keeping the subroutines a few
  * hundred glyphs use: measured on Noto Serif CJK SC, 124 KB against 142 KB
  * for a briefing's 657 glyphs). With a reader (may be NULL) the glyphs'
- * charstrings are read through it. False with a message in err. */
+ * charstrings are read through it; with a cache (may be NULL) glyphs
+ * flattened before are taken from it. False with a message in err. */
 bool font_cff_subset(const font_cff *cff, const uint32_t *gids, size_t n,
-                     const font_cff_reader *reader, buf *out, char *err, size_t err_size);
+                     const font_cff_reader *reader, font_cff_cache *cache, buf *out, char *err,
+                     size_t err_size);
 
 #endif

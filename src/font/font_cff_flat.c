@@ -8,6 +8,7 @@
 #include "font_cff_internal.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,71 @@ static flat_status flatten(const font_cff *c, uint32_t g, const font_cff_reader 
     return st;
 }
 
+
+/* ---- the cache --------------------------------------------------------- */
+
+typedef struct cache_slot {
+    const font_cff *cff; /* NULL: empty */
+    uint32_t gid, len;
+    size_t off; /* in the arena */
+} cache_slot;
+
+struct font_cff_cache {
+    cache_slot *slots;
+    size_t cap, used; /* cap: a power of two */
+    buf arena;
+};
+
+font_cff_cache *font_cff_cache_new(void) {
+    font_cff_cache *k = xcalloc(1, sizeof *k);
+    buf_init(&k->arena);
+    return k;
+}
+
+void font_cff_cache_free(font_cff_cache *k) {
+    if (!k) return;
+    free(k->slots);
+    buf_free(&k->arena);
+    free(k);
+}
+
+static size_t slot_hash(const font_cff *c, uint32_t gid) {
+    uint64_t h = (uint64_t)(uintptr_t)c * 0x9E3779B97F4A7C15ull ^ (gid + 1) * 0xC2B2AE3D27D4EB4Full;
+    return (size_t)(h ^ h >> 31);
+}
+
+static cache_slot *cache_find(const font_cff_cache *k, const font_cff *c, uint32_t gid) {
+    if (!k->cap) return NULL;
+    for (size_t i = slot_hash(c, gid) & (k->cap - 1);; i = (i + 1) & (k->cap - 1)) {
+        cache_slot *s = &k->slots[i];
+        if (!s->cff) return NULL;
+        if (s->cff == c && s->gid == gid) return s;
+    }
+}
+
+static void cache_put(font_cff_cache *k, const font_cff *c, uint32_t gid, const void *p,
+                      size_t len) {
+    if (k->arena.len + len > FONT_CFF_CACHE_BYTES) return;
+    if ((k->used + 1) * 2 > k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 1024;
+        cache_slot *old = k->slots, *slots = xcalloc(cap, sizeof *slots);
+        for (size_t i = 0; i < k->cap; i++) {
+            if (!old[i].cff) continue;
+            size_t j = slot_hash(old[i].cff, old[i].gid) & (cap - 1);
+            while (slots[j].cff) j = (j + 1) & (cap - 1);
+            slots[j] = old[i];
+        }
+        free(old);
+        k->slots = slots;
+        k->cap = cap;
+    }
+    size_t i = slot_hash(c, gid) & (k->cap - 1);
+    while (k->slots[i].cff) i = (i + 1) & (k->cap - 1);
+    k->slots[i] = (cache_slot){c, gid, (uint32_t)len, k->arena.len};
+    buf_append(&k->arena, p, len);
+    k->used++;
+}
+
 /* ---- writing ----------------------------------------------------------- */
 
 static void put_be(buf *b, uint32_t v, int n) {
@@ -380,8 +446,23 @@ static void write_cff(const font_cff *c, const plan *p, const buf *glyphs, const
         put_dict_except(out, &c->fds[p->fd_old[k]].p, priv_drop, 1);
 }
 
+/* Glyph g flattened onto out, from the cache when it holds it. */
+static flat_status flatten_cached(const font_cff *c, uint32_t g, const font_cff_reader *rd,
+                                  font_cff_cache *k, unsigned char *room, unsigned char *copy,
+                                  buf *out, const char **why) {
+    const cache_slot *s = k ? cache_find(k, c, g) : NULL;
+    if (s) {
+        buf_append(out, k->arena.data + s->off, s->len);
+        return FLAT_OK;
+    }
+    size_t at = out->len;
+    flat_status st = flatten(c, g, rd, room, copy, out, why);
+    if (st == FLAT_OK && k) cache_put(k, c, g, out->data + at, out->len - at);
+    return st;
+}
+
 bool font_cff_subset(const font_cff *c, const uint32_t *gids, size_t n, const font_cff_reader *rd,
-                     buf *out, char *err, size_t es) {
+                     font_cff_cache *cache, buf *out, char *err, size_t es) {
     if (n > 65534) {
         snprintf(err, es, "more than 65535 glyphs");
         return false;
@@ -400,7 +481,7 @@ bool font_cff_subset(const font_cff *c, const uint32_t *gids, size_t n, const fo
     bool ok = true;
     for (size_t i = 0; i < p.n && ok; i++) {
         const char *why = NULL;
-        if (flatten(c, p.keep[i], rd, room, copy, &glyphs, &why) != FLAT_OK) {
+        if (flatten_cached(c, p.keep[i], rd, cache, room, copy, &glyphs, &why) != FLAT_OK) {
             snprintf(err, es, "glyph %u: %s", (unsigned)p.keep[i], why ? why : "malformed");
             ok = false;
         }

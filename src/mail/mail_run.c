@@ -260,6 +260,7 @@ static void stop_run(mail_run *m, const char *why) {
 typedef struct job {
     mail_run *m;
     mail_smtp *smtp; /* the worker's connection */
+    render_cache *cache; /* the worker's */
     const char *source;
     report *r;
     mail_message msg;
@@ -307,7 +308,7 @@ static bool make_message(job *j, const batch_item *item) {
     mail_attachment *atts = xcalloc(n_t ? n_t : 1, sizeof *atts);
     bool good = true;
     for (size_t k = 0; good && k < n_t; k++) {
-        render_opts ro = {.fallback_epoch = m->o.fallback_epoch};
+        render_opts ro = {.fallback_epoch = m->o.fallback_epoch, .cache = j->cache};
         good = render_report(j->r, m->s.templates[k], m->s.fonts, &ro, &res[k], j->d);
         atts[k] = (mail_attachment){res[k].pdf, res[k].pdf_len, m->stems[k]};
     }
@@ -521,8 +522,9 @@ static void manifest_line(const outcome *o, buf *b) {
     buf_puts(b, "}\n");
 }
 
-static outcome *run_one(mail_run *m, mail_smtp *smtp, const batch_item *item) {
-    job j = {.m = m, .smtp = smtp, .source = item->source, .status = "failed",
+static outcome *run_one(mail_run *m, mail_smtp *smtp, render_cache *cache,
+                        const batch_item *item) {
+    job j = {.m = m, .smtp = smtp, .cache = cache, .source = item->source, .status = "failed",
              .d = diag_list_new()};
     buf_init(&j.accepted);
     buf_init(&j.rejected);
@@ -706,6 +708,7 @@ static void *worker(void *arg) {
         diag_list_free(sd);
         if (!smtp) return NULL;
     }
+    render_cache *cache = render_cache_new();
     for (;;) {
         /* inputs under their own lock, so that a read waiting on a pipe holds
          * up neither the others' results nor a cancel */
@@ -722,13 +725,14 @@ static void *worker(void *arg) {
         }
         pthread_mutex_unlock(&m->imu);
         if (!got) break;
-        outcome *o = run_one(m, smtp, &item);
+        outcome *o = run_one(m, smtp, cache, &item);
         batch_item_clear(&item);
         pthread_mutex_lock(&m->mu);
         m->out[i % m->out_cap] = o;
         emit_ready(m);
         pthread_mutex_unlock(&m->mu);
     }
+    render_cache_free(cache);
     mail_smtp_free(smtp);
     return NULL;
 }

@@ -283,6 +283,7 @@ bool pdf_write(const layout_doc *doc, const pdf_info *info, char **out, size_t *
     pdf_hash_init(&c.id_hash);
     c.font_tolerance = info ? info->font_tolerance : 0;
     c.read_outlines = info && info->read_outlines;
+    c.cff_cache = info ? info->cff_cache : NULL;
     pdf_fontset fs;
     pdf_fontset_init(&fs, doc);
     pdf_glyph_ref **refs = xcalloc(doc->n_pages ? doc->n_pages : 1, sizeof *refs);

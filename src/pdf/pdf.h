@@ -21,6 +21,9 @@ typedef struct pdf_info {
      * mappings (font_face_read): for a process that writes one document.
      * The bytes written are the same either way. */
     bool read_outlines;
+    /* Glyph programs kept from earlier documents by this thread (may be
+     * NULL): see font_cff_cache. */
+    struct font_cff_cache *cff_cache;
 } pdf_info;
 
 /* Writes the document into a new malloc'ed buffer (*out, *out_len) that the

@@ -560,8 +560,8 @@ static bool embed_cff_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
     buf_init(&file);
     char err[160];
     font_cff_reader rd = {read_face, (void *)(uintptr_t)face};
-    bool ok = font_cff_subset(font_face_cff(face), gids, n, c->read_outlines ? &rd : NULL, &file,
-                              err, sizeof err);
+    bool ok = font_cff_subset(font_face_cff(face), gids, n, c->read_outlines ? &rd : NULL,
+                              c->cff_cache, &file, err, sizeof err);
     free(gids);
     if (!ok) {
         buf_free(&file);

@@ -64,6 +64,7 @@ typedef struct pdf_ctx {
     diag_list *d;
     double font_tolerance; /* pdf_info.font_tolerance */
     bool read_outlines;    /* pdf_info.read_outlines */
+    struct font_cff_cache *cff_cache; /* pdf_info.cff_cache */
 } pdf_ctx;
 
 /* libharu's error handler: records the first error into the pdf_ctx given

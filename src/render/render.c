@@ -13,11 +13,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "../font/font_cff.h"
 #include "../layout/engine.h"
 #include "../pdf/pdf.h"
 #include "../util/buf.h"
 #include "../util/xalloc.h"
 #include "render_internal.h"
+
+struct render_cache {
+    font_cff_cache *cff;
+};
 
 static void add_meta(rctx *c, const tmpl_block *b) {
     layout_engine *e = c->e;
@@ -325,7 +330,8 @@ bool render_reports(const report *const *reports, size_t n, const tmpl *t, const
                          .keywords = keywords,
                          .creator = "briefing " BRIEFING_VERSION,
                          .font_tolerance = c.t->outline_tolerance,
-                         .read_outlines = opts && opts->read_outlines};
+                         .read_outlines = opts && opts->read_outlines,
+                         .cff_cache = opts && opts->cache ? opts->cache->cff : NULL};
         set_date(&info, c.r, opts ? opts->fallback_epoch : -1);
         ok = pdf_write(doc, &info, &out->pdf, &out->pdf_len, d);
         free(subject);
@@ -353,6 +359,18 @@ bool render_report(const report *r, const tmpl *t, const font_lib *fonts, const 
                    render_result *out, diag_list *d) {
     const report *one[1] = {r};
     return render_reports(one, 1, t, fonts, opts, out, d);
+}
+
+render_cache *render_cache_new(void) {
+    render_cache *k = xcalloc(1, sizeof *k);
+    k->cff = font_cff_cache_new();
+    return k;
+}
+
+void render_cache_free(render_cache *k) {
+    if (!k) return;
+    font_cff_cache_free(k->cff);
+    free(k);
 }
 
 void render_result_free(render_result *res) {

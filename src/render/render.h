@@ -20,6 +20,15 @@ typedef struct render_result {
     size_t cuts;        /* texts shortened or dropped to keep within $.page_limit */
 } render_result;
 
+/* What one thread keeps from one document to the next (the glyph programs
+ * of CFF faces, flattened): a batch worker makes one, renders its documents
+ * with it and frees it, before the font_lib they were rendered with. Never
+ * shared between threads. The documents are the same bytes with or
+ * without one. */
+typedef struct render_cache render_cache;
+render_cache *render_cache_new(void);
+void render_cache_free(render_cache *cache); /* accepts NULL */
+
 typedef struct render_opts {
     bool keep_layout;
     /* Document date when the report has none: seconds since the epoch, or -1
@@ -37,6 +46,8 @@ typedef struct render_opts {
      * Leave false in a batch, whose mapped pages serve every document.
      * The output is the same either way. */
     bool read_outlines;
+    /* This thread's cache (render_cache_new), or NULL. */
+    render_cache *cache;
 } render_opts;
 
 /* Lays out and writes the report. Diagnostics (warnings for characters no

@@ -142,17 +142,34 @@ static void one_face(FT_Library ft, const char *path, unsigned index) {
     buf flat, hb;
     buf_init(&flat);
     buf_init(&hb);
-    CHECK(font_cff_subset(cff, gids, n, NULL, &flat, err, sizeof err));
+    CHECK(font_cff_subset(cff, gids, n, NULL, NULL, &flat, err, sizeof err));
     CHECK(hb_reference(face, gids, n - 1, &hb));
     /* through a reader: the same bytes, each charstring read once */
     buf via;
     buf_init(&via);
     size_t reads = 0;
     font_cff_reader rd = {read_mem, &reads};
-    CHECK(font_cff_subset(cff, gids, n, &rd, &via, err, sizeof err));
+    CHECK(font_cff_subset(cff, gids, n, &rd, NULL, &via, err, sizeof err));
     CHECK(via.len == flat.len && memcmp(via.data, flat.data, flat.len) == 0);
     CHECK(reads == n + 1);
     buf_free(&via);
+    /* with a cache: the same bytes when it is empty, half full and full,
+     * and the second time nothing is read */
+    font_cff_cache *cache = font_cff_cache_new();
+    for (int round = 0; round < 3; round++) {
+        buf_init(&via);
+        reads = 0;
+        size_t m = round == 0 ? n / 2 : n;
+        buf part;
+        buf_init(&part);
+        CHECK(font_cff_subset(cff, gids, m, &rd, NULL, &part, err, sizeof err));
+        CHECK(font_cff_subset(cff, gids, m, &rd, cache, &via, err, sizeof err));
+        CHECK(via.len == part.len && memcmp(via.data, part.data, part.len) == 0);
+        if (round == 2) CHECK(reads == m + 1); /* the uncached run's reads only */
+        buf_free(&part);
+        buf_free(&via);
+    }
+    font_cff_cache_free(cache);
     CHECK(check_subset(ft, orig, &flat, gids, cids, n, "flat") == 0);
     CHECK(check_subset(ft, orig, &hb, gids, face_cids, n, "hb-subset") == 0);
     /* the same charstrings, hints dropped both ways: within a few percent */
@@ -167,7 +184,7 @@ static void one_face(FT_Library ft, const char *path, unsigned index) {
         buf twice;
         buf_init(&twice);
         uint32_t two[2] = {2, 1};
-        CHECK(font_cff_subset(again, two, 2, NULL, &twice, err, sizeof err));
+        CHECK(font_cff_subset(again, two, 2, NULL, NULL, &twice, err, sizeof err));
         font_cff *third = font_cff_open((const unsigned char *)twice.data, twice.len, err, sizeof err);
         CHECK(third && font_cff_glyph_count(third) == 3 && font_cff_cid(third, 2) == 2);
         font_cff_free(third);
@@ -186,7 +203,7 @@ static void one_face(FT_Library ft, const char *path, unsigned index) {
     if (dam) {
         buf d;
         buf_init(&d);
-        font_cff_subset(dam, gids, n, NULL, &d, err, sizeof err);
+        font_cff_subset(dam, gids, n, NULL, NULL, &d, err, sizeof err);
         buf_free(&d);
         font_cff_free(dam);
     }
