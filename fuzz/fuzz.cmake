@@ -2,14 +2,13 @@
 # (BRIEFING_SANITIZE with clang; included from CMakeLists.txt). The library
 # is compiled a second time with coverage instrumentation for them, so the
 # other programs of the build stay as fast as before.
-add_library(briefing_fuzz_lib STATIC EXCLUDE_FROM_ALL ${BRIEFING_LIB_SOURCES})
+add_library(briefing_fuzz_lib STATIC EXCLUDE_FROM_ALL ${BRIEFING_LIB_SOURCES} ${BRIEFING_MAIL_SOURCES})
 target_compile_options(briefing_fuzz_lib PUBLIC -fsanitize=fuzzer-no-link)
 target_include_directories(briefing_fuzz_lib PUBLIC ${CMAKE_SOURCE_DIR}/include ${CMAKE_SOURCE_DIR}/src
                            ${HPDF_INCLUDE_DIR})
 target_compile_definitions(briefing_fuzz_lib PUBLIC BRIEFING_VERSION="${PROJECT_VERSION}"
                            BRIEFING_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-get_target_property(BRIEFING_LIB_LINKS briefing_lib LINK_LIBRARIES)
-target_link_libraries(briefing_fuzz_lib PUBLIC ${BRIEFING_LIB_LINKS})
+target_link_libraries(briefing_fuzz_lib PUBLIC ${BRIEFING_DEPS} PkgConfig::GMIME PkgConfig::CURL)
 
 foreach(target fuzz_report fuzz_template fuzz_text fuzz_ttf)
   add_executable(${target} ${CMAKE_SOURCE_DIR}/fuzz/${target}.c ${CMAKE_SOURCE_DIR}/fuzz/fuzz_common.c)

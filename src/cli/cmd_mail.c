@@ -354,3 +354,7 @@ out:
     free(a.meta);
     return status;
 }
+
+/* The entry the program calls after loading this module (src/cli/module.c). */
+__attribute__((visibility("default"))) int briefing_module_mail(int argc, char **argv);
+int briefing_module_mail(int argc, char **argv) { return cmd_mail(argc, argv); }
