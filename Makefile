@@ -73,16 +73,24 @@ golden: build
 # the manual and the bash completion. `make uninstall PREFIX=...` removes
 # what the last install into that build wrote.
 PREFIX ?= /usr/local
+# What an install wrote, per prefix (cmake --install and cpack rewrite
+# $(BUILD)/install_manifest.txt each time, so it cannot be trusted later).
+MANIFEST = $(BUILD)/installed-$(shell printf '%s' "$(abspath $(PREFIX))" | md5sum | cut -c1-12).txt
 install: build
-	@cmake --install $(BUILD) --prefix "$(PREFIX)"
+	@cmake --install $(BUILD) --prefix "$(abspath $(PREFIX))"
+	@cp $(BUILD)/install_manifest.txt $(MANIFEST)
 
+# Removes only files of that list that lie under PREFIX.
 uninstall:
-	@test -f $(BUILD)/install_manifest.txt || { echo "nothing installed from $(BUILD)"; exit 1; }
-	@while IFS= read -r f || [ -n "$$f" ]; do rm -f "$$f"; done < $(BUILD)/install_manifest.txt
+	@test -f $(MANIFEST) || { echo "make uninstall: nothing installed into $(PREFIX) from $(BUILD)"; exit 1; }
+	@p="$(abspath $(PREFIX))/"; while IFS= read -r f || [ -n "$$f" ]; do \
+	  case "$$f" in "$$p"*) rm -f "$$f" ;; *) echo "make uninstall: skipped $$f (not under $$p)" ;; esac; \
+	done < $(MANIFEST)
 	@for d in "$(PREFIX)/share/briefing/templates" "$(PREFIX)/share/briefing/fonts" \
-	  "$(PREFIX)/share/briefing" "$(PREFIX)/include/briefing" "$(PREFIX)/lib/pkgconfig"; do \
-	  rmdir "$$d" 2>/dev/null || true; done
-	@echo "removed the files listed in $(BUILD)/install_manifest.txt"
+	  "$(PREFIX)/share/briefing" "$(PREFIX)/include/briefing" "$(PREFIX)/lib/pkgconfig" \
+	  "$(PREFIX)/lib/briefing"; do rmdir "$$d" 2>/dev/null || true; done
+	@rm -f $(MANIFEST)
+	@echo "make uninstall: removed what $(BUILD) installed into $(PREFIX)"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) out

@@ -19,7 +19,7 @@ int main(int argc, char **argv) {
     bf_report *report = setup ? bf_report_load(argv[1], d) : NULL;
     unsigned char *pdf = NULL;
     size_t len = 0;
-    bf_render_options opts = {.vars = NULL, .n_vars = 0, .date_epoch = -1};
+    bf_render_options opts = {.size = sizeof opts}; /* the defaults; see briefing.h */
     int status = report && bf_render(setup, report, &opts, &pdf, &len, d) &&
                          bf_write_file(argv[2], pdf, len, d)
                      ? 0

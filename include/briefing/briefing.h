@@ -88,8 +88,9 @@ typedef struct bf_report bf_report;
 /* A report from a file: report JSON, or a raw document (.docx, .html, .txt
  * in UTF-8, GB18030 or UTF-16) imported on the way. */
 BF_API bf_report *bf_report_load(const char *path, bf_diag *d);
-/* The same from bytes; source names them in diagnostics (a file name: its
- * extension helps tell the format when the content cannot). */
+/* The same from bytes (at most 64 MiB, as from a file); source names them
+ * in diagnostics (a file name: its extension helps tell the format when
+ * the content cannot). */
 BF_API bf_report *bf_report_parse(const void *data, size_t len, const char *source, bf_diag *d);
 BF_API void bf_report_free(bf_report *r);
 /* The report's id (a file-name-safe slug), title and region name; owned by r. */
@@ -99,18 +100,24 @@ BF_API const char *bf_report_region(const bf_report *r);
 
 /* ---- rendering --------------------------------------------------------- */
 
+/* Set size to sizeof the struct (the first member, so a program built
+ * against an older header, whose struct is shorter, keeps working with a
+ * newer library: fields past size take their defaults); zero the rest for
+ * the defaults:  bf_render_options o = {.size = sizeof o};  */
 typedef struct bf_render_options {
+    size_t size;
     /* "NAME=VALUE" entries for the template's variables (an unknown NAME is
      * an error); may be NULL */
     const char *const *vars;
     size_t n_vars;
     /* the document's date when the report has none: seconds since the
-     * epoch, or -1 for none */
+     * epoch; 0 (the default) for none */
     long long date_epoch;
 } bf_render_options;
 
 /* Typesets the report into a PDF: *pdf (freed with bf_free) and *len. opts
- * may be NULL. Warnings (a character no font has, text cut to a page
+ * may be NULL (the defaults); an opts whose size is 0 or larger than this
+ * library knows is an error. Warnings (a character no font has, text cut to a page
  * limit) go to d as well. False with nothing in *pdf on error. */
 BF_API bool bf_render(const bf_setup *s, const bf_report *r, const bf_render_options *opts,
                       unsigned char **pdf, size_t *len, bf_diag *d);

@@ -6,6 +6,7 @@
 #include "briefing/briefing.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "../import/import.h"
 #include "../render/render.h"
@@ -44,7 +45,7 @@ void bf_diag_clear(bf_diag *d) { diag_clear(dl(d)); }
 
 bf_setup *bf_setup_load(const char *template_, const char *fonts, bf_diag *d) {
     char *data = datadir_find();
-    char *tpath = datadir_find_template(template_ ? template_ : "briefing", dl(d));
+    char *tpath = datadir_find_template(template_ ? template_ : "briefing", false, dl(d));
     char *fpath = fonts ? xstrdup(fonts) : xasprintf("%s/fonts/fonts.json", data);
     bf_setup *s = xcalloc(1, sizeof *s);
     bool ok = tpath && (s->t = tmpl_load(tpath, dl(d))) && (s->fonts = font_lib_load(fpath, dl(d)));
@@ -74,7 +75,13 @@ bf_report *bf_report_load(const char *path, bf_diag *d) {
 }
 
 bf_report *bf_report_parse(const void *data, size_t len, const char *source, bf_diag *d) {
-    return (bf_report *)import_parse(NULL, data, len, source ? source : "<report>", NULL, NULL, dl(d));
+    if (!source) source = "<report>";
+    if (len > REPORT_MAX_BYTES) {
+        diag_add(dl(d), DIAG_ERROR, source, NULL, "larger than the limit of %u bytes",
+                 REPORT_MAX_BYTES);
+        return NULL;
+    }
+    return (bf_report *)import_parse(NULL, data, len, source, NULL, NULL, dl(d));
 }
 
 void bf_report_free(bf_report *r) { report_free((report *)r); }
@@ -86,10 +93,20 @@ bool bf_render(const bf_setup *s, const bf_report *r, const bf_render_options *o
                unsigned char **pdf, size_t *len, bf_diag *d) {
     *pdf = NULL;
     *len = 0;
-    if (o && !tmpl_check_vars(s->t, o->vars, o->n_vars, dl(d))) return false;
-    render_opts ro = {.fallback_epoch = o ? o->date_epoch : -1,
-                      .vars = o ? o->vars : NULL,
-                      .n_vars = o ? o->n_vars : 0};
+    bf_render_options v = {sizeof v, NULL, 0, 0};
+    if (o) {
+        if (o->size == 0 || o->size > sizeof v) {
+            diag_add(dl(d), DIAG_ERROR, NULL, NULL,
+                     "bf_render: options.size is %zu; set it to sizeof (bf_render_options)",
+                     o->size);
+            return false;
+        }
+        memcpy(&v, o, o->size); /* fields past an older caller's size keep their defaults */
+    }
+    if (!tmpl_check_vars(s->t, v.vars, v.n_vars, dl(d))) return false;
+    render_opts ro = {.fallback_epoch = v.date_epoch > 0 ? v.date_epoch : -1,
+                      .vars = v.vars,
+                      .n_vars = v.n_vars};
     render_result res;
     if (!render_report((const report *)r, s->t, s->fonts, &ro, &res, dl(d))) return false;
     *pdf = (unsigned char *)res.pdf;

@@ -41,6 +41,7 @@
 #include "../util/file.h"
 #include "../util/strmap.h"
 #include "../util/warnrep.h"
+#include "../util/json_text.h"
 #include "../util/xalloc.h"
 #include "batch_input.h"
 #include "batch_manifest.h"
@@ -261,7 +262,7 @@ void batch_cancel(batch *b) {
 /* The id of a report that failed validation, when it has one, so that the
  * manifest says which report failed; NULL otherwise. */
 static char *id_of_invalid(const char *json, size_t len) {
-    cJSON *root = cJSON_ParseWithLength(json, len);
+    cJSON *root = json_parse_raw(json, len, NULL);
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
     char *out = cJSON_IsString(id) ? xstrdup(id->valuestring) : NULL;
     cJSON_Delete(root);

@@ -207,9 +207,11 @@ bool cli_is_assignment(const char *s) {
     return eq && eq > s;
 }
 
-size_t cli_template_dirs(char **dirs) { return datadir_template_dirs(dirs); }
+size_t cli_template_dirs(char **dirs) { return datadir_template_dirs(dirs, true); }
 
-char *cli_find_template(const char *name, diag_list *d) { return datadir_find_template(name, d); }
+char *cli_find_template(const char *name, diag_list *d) {
+    return datadir_find_template(name, true, d);
+}
 
 int cli_load_setup(const char *tpath, const char *default_template, const char *fpath, tmpl **t,
                    font_lib **fonts, diag_list *d) {

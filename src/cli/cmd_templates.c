@@ -12,6 +12,7 @@
 #include "util/file.h"
 #include "util/strmap.h"
 #include "util/strsort.h"
+#include "util/json_text.h"
 #include "util/xalloc.h"
 
 static char *description(const char *path) {
@@ -19,7 +20,7 @@ static char *description(const char *path) {
     size_t len = 0;
     char *text = file_read_all(path, 1 << 20, &len, d);
     diag_list_free(d);
-    cJSON *root = text ? cJSON_ParseWithLength(text, len) : NULL;
+    cJSON *root = text ? json_parse_raw(text, len, NULL) : NULL;
     free(text);
     const cJSON *desc = cJSON_GetObjectItemCaseSensitive(root, "description");
     char *s = cJSON_IsString(desc) ? xstrdup(desc->valuestring) : xstrdup("(no description)");

@@ -19,7 +19,8 @@ enum {
     MAX_DEPTH = 10,          /* subroutine nesting, the format's limit */
     MAX_ARGS = 48,           /* argument stack, the format's limit */
     MAX_CHARSTRING = 65535,  /* a flattened glyph past this is refused */
-    MAX_STEPS = 1 << 16      /* tokens read per glyph: bounds time on looping subroutines */
+    MAX_STEPS = 1 << 16,     /* tokens read per glyph: bounds time on looping subroutines */
+    MAX_SUBSET = 64u << 20   /* all glyph programs of a subset: offsets stay far below 2^31 */
 };
 
 /* FLAT_UNSUPPORTED: valid Type 2 this flattener does not take (arithmetic
@@ -345,7 +346,11 @@ static void put_dict_except(buf *b, const cff_dict *d, const int *drop, size_t n
     }
 }
 
-static const int top_drop[] = {15, 16, 17, 18, 1236, 1237};
+/* Rewritten for the subset: charset, Encoding, CharStrings, Private, FDArray,
+ * FDSelect, CIDCount; dropped: UniqueID, XUID, UIDBase, which would tell a
+ * caching printer that two different subsets are one font. */
+static const int top_drop[] = {13, 14, 15, 16, 17, 18, 1234, 1235, 1236, 1237};
+enum { N_TOP_DROP = sizeof top_drop / sizeof top_drop[0] };
 static const int fd_drop[] = {18};
 static const int priv_drop[] = {19};
 
@@ -388,7 +393,7 @@ static void make_plan(const font_cff *c, const uint32_t *gids, size_t n, plan *p
 
 static void write_cff(const font_cff *c, const plan *p, const buf *glyphs, const size_t *ends,
                       buf *out) {
-    size_t top_len = dict_size_except(&c->top, top_drop, 6) + 4 * 5 + 1 + 1 + 2 + 2;
+    size_t top_len = dict_size_except(&c->top, top_drop, N_TOP_DROP) + 5 * 5 + 1 + 1 + 2 + 2 + 2;
     size_t fd_len[256], priv_len[256], fd_ends[256], fd_total = 0;
     for (unsigned k = 0; k < p->n_fds; k++) {
         const cff_fd *fd = &c->fds[p->fd_old[k]];
@@ -414,7 +419,8 @@ static void write_cff(const font_cff *c, const plan *p, const buf *glyphs, const
     put_index_head(out, 1, &name_end);
     buf_append(out, c->name.p, c->name.len);
     put_index_head(out, 1, &top_len);
-    put_dict_except(out, &c->top, top_drop, 6);
+    put_dict_except(out, &c->top, top_drop, N_TOP_DROP);
+    put_int5(out, (long)p->n), put_op(out, 1234); /* CIDCount: CIDs are 0 .. n - 1 */
     put_int5(out, (long)o_charset), put_op(out, 15);
     put_int5(out, (long)o_cs), put_op(out, 17);
     put_int5(out, (long)o_fdarray), put_op(out, 1236);
@@ -476,6 +482,10 @@ bool font_cff_subset(const font_cff *c, const uint32_t *gids, size_t n, const fo
     make_plan(c, gids, n, &p);
     buf glyphs;
     buf_init(&glyphs);
+    /* without the caller's cache, one for this subset: a glyph drawn with
+     * several widths or texts is flattened once and copied */
+    font_cff_cache *own = cache ? NULL : font_cff_cache_new();
+    if (own) cache = own;
     size_t *ends = xmalloc(p.n * sizeof *ends);
     unsigned char *room = xmalloc(MAX_CHARSTRING + 8), *copy = rd ? xmalloc(65536) : NULL;
     bool ok = true;
@@ -484,9 +494,14 @@ bool font_cff_subset(const font_cff *c, const uint32_t *gids, size_t n, const fo
         if (flatten_cached(c, p.keep[i], rd, cache, room, copy, &glyphs, &why) != FLAT_OK) {
             snprintf(err, es, "glyph %u: %s", (unsigned)p.keep[i], why ? why : "malformed");
             ok = false;
+        } else if (glyphs.len > MAX_SUBSET) {
+            /* a hostile font's subroutines can expand each glyph to 64 KB */
+            snprintf(err, es, "the subset's glyph programs pass %u MB", MAX_SUBSET >> 20);
+            ok = false;
         }
         ends[i] = glyphs.len;
     }
+    font_cff_cache_free(own);
     if (ok) write_cff(c, &p, &glyphs, ends, out);
     free(room);
     free(copy);

@@ -16,6 +16,7 @@
 #include "../batch/batch_manifest.h"
 #include "../util/buf.h"
 #include "../util/strmap.h"
+#include "../util/json_text.h"
 #include "../util/xalloc.h"
 
 /* A journal of millions of lines is far past any real mailing; the bound
@@ -36,7 +37,7 @@ static char *pair_key(const char *message_id, const char *addr) {
 
 /* One line: false with *why set when it is not a journal entry. */
 static bool read_line(mail_journal *j, const char *p, size_t n, const char **why) {
-    cJSON *o = cJSON_ParseWithLength(p, n);
+    cJSON *o = json_parse_raw(p, n, NULL);
     const cJSON *mid = cJSON_GetObjectItemCaseSensitive(o, "message_id");
     const cJSON *acc = cJSON_GetObjectItemCaseSensitive(o, "accepted");
     bool ok = cJSON_IsObject(o) && cJSON_IsString(mid) && cJSON_IsArray(acc);

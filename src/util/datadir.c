@@ -16,12 +16,18 @@
 #define BRIEFING_INSTALL_DATADIR "/usr/local/share/briefing"
 #endif
 
-static bool has_templates(const char *dir) {
-    char *t = xasprintf("%s/templates", dir);
+static bool is_file(const char *dir, const char *rel) {
+    char *t = xasprintf("%s/%s", dir, rel);
     struct stat st;
-    bool ok = stat(t, &st) == 0 && S_ISDIR(st.st_mode);
+    bool ok = stat(t, &st) == 0 && S_ISREG(st.st_mode);
     free(t);
     return ok;
+}
+
+/* A data folder: the default template and the font manifest, not merely a
+ * folder called templates (a user's ~/templates beside ~/bin). */
+static bool has_data(const char *dir) {
+    return is_file(dir, "templates/briefing.json") && is_file(dir, "fonts/fonts.json");
 }
 
 /* The folder holding the object (program or shared library) this function
@@ -63,14 +69,14 @@ static char *own_dir(void) {
 static char *near_object(void) {
     char *dir = own_dir();
     if (!dir) return NULL;
-    /* a build tree (build/ beside templates/), then an installed prefix:
-     * bin/ or lib/ one level below it, lib/ARCH/ two */
-    static const char *const rel[] = {"..", "../share/briefing", "../../share/briefing"};
+    /* an installed prefix (bin/ or lib/ one level below it, lib/ARCH/ and
+     * lib/briefing/ two), then a build tree (build/ beside templates/) */
+    static const char *const rel[] = {"../share/briefing", "../../share/briefing", ".."};
     char *found = NULL;
     for (size_t i = 0; i < sizeof rel / sizeof rel[0] && !found; i++) {
         char *cand = xasprintf("%s/%s", dir, rel[i]);
         char real[PATH_MAX];
-        if (has_templates(cand) && realpath(cand, real)) found = xstrdup(real);
+        if (has_data(cand) && realpath(cand, real)) found = xstrdup(real);
         free(cand);
     }
     free(dir);
@@ -84,7 +90,7 @@ static char *in_xdg_dirs(void) {
     for (char *d = strtok_r(list, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
         if (d[0] != '/') continue; /* relative entries are invalid (XDG spec) */
         char *cand = xasprintf("%s/briefing", d);
-        if (has_templates(cand)) found = cand;
+        if (has_data(cand)) found = cand;
         else free(cand);
     }
     free(list);
@@ -99,9 +105,9 @@ char *datadir_find(void) {
     return d ? d : xstrdup(BRIEFING_INSTALL_DATADIR);
 }
 
-size_t datadir_template_dirs(char **dirs) {
+size_t datadir_template_dirs(char **dirs, bool cwd) {
     size_t n = 0;
-    dirs[n++] = xstrdup("templates");
+    if (cwd) dirs[n++] = xstrdup("templates");
     const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
     if (xdg && *xdg) dirs[n++] = xasprintf("%s/briefing/templates", xdg);
     else if (home && *home) dirs[n++] = xasprintf("%s/.local/share/briefing/templates", home);
@@ -111,14 +117,16 @@ size_t datadir_template_dirs(char **dirs) {
     return n;
 }
 
-char *datadir_find_template(const char *name, diag_list *d) {
+char *datadir_find_template(const char *name, bool cwd, diag_list *d) {
     struct stat st;
     size_t len = strlen(name);
     bool json = len > 5 && !strcmp(name + len - 5, ".json");
-    /* a path (with a folder or an extension) is taken as written */
-    if (strchr(name, '/') || json || stat(name, &st) == 0) return xstrdup(name);
+    /* a path (with a folder or an extension) is taken as written; a bare
+     * name is only ever a name (a file of that name in the working folder,
+     * such as the program itself in build/, is not a template) */
+    if (strchr(name, '/') || json) return xstrdup(name);
     char *dirs[DATADIR_TEMPLATE_DIRS];
-    size_t n = datadir_template_dirs(dirs);
+    size_t n = datadir_template_dirs(dirs, cwd);
     char *found = NULL;
     buf tried;
     buf_init(&tried);

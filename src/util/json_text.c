@@ -6,6 +6,7 @@
  * cJSON alone says only where it stopped. */
 #include "json_text.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,20 @@
 /* How much of the text near a syntax error a message shows. */
 #define NEAR_MAX_CHARS 16
 #define QUOTE_MAX_BYTES 60
+
+/* cJSON's parser writes a global of the library's own (its last error,
+ * read by cJSON_GetErrorPtr, which we never call) on every parse: two
+ * threads parsing at once race on it. This lock guards that global, not
+ * any state of ours; a parse is a small part of a document's time, so
+ * workers seldom wait. */
+static pthread_mutex_t cjson_parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
+cJSON *json_parse_raw(const char *text, size_t len, const char **end) {
+    pthread_mutex_lock(&cjson_parse_lock);
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, end, false);
+    pthread_mutex_unlock(&cjson_parse_lock);
+    return root;
+}
 
 typedef struct {
     diag_list *d;
@@ -260,7 +275,7 @@ cJSON *json_text_parse(const char *json, size_t len, const char *source, diag_li
     /* cJSON gets its own NUL-terminated copy: it must never read past len. */
     char *text = xstrndup(json, len);
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    cJSON *root = json_parse_raw(text, len, &end);
     if (!root) {
         syntax_error(&c, text, len, end ? (size_t)(end - text) : 0);
         free(text);

@@ -19,6 +19,11 @@
  * Duplicate keys are the caller's to check (json_keys.h), with JSON paths. */
 cJSON *json_text_parse(const char *text, size_t len, const char *source, diag_list *d);
 
+/* cJSON_ParseWithLengthOpts (not requiring the value to end the text; *end,
+ * which may be NULL, is where parsing stopped), safe to call from several
+ * threads at once. Every cJSON parse of the code base goes through here. */
+cJSON *json_parse_raw(const char *text, size_t len, const char **end);
+
 /* Appends s as a JSON string literal for a message: quotes, escapes for
  * quotes, backslashes and control characters, at most max bytes of content
  * (cut at a character boundary, followed by "..." when cut). */

@@ -43,6 +43,11 @@ mkdir "$tmp/work" && cd "$tmp/work"
 check "render with the moved tree" "$q/bin/briefing" render "$report" -o a.pdf
 check "the PDF reads" pdfinfo a.pdf
 check "render -t gbt9704 by name" "$q/bin/briefing" render "$report" -t gbt9704 -o b.pdf
+# a folder named templates beside bin/ (a user's ~/templates with PREFIX=~)
+# and a file named like a template in the working folder change nothing
+mkdir -p "$q/templates" && : >briefing
+check "render with PREFIX/templates and ./briefing present" "$q/bin/briefing" render "$report" -t briefing -o b2.pdf
+rm -f briefing && rmdir "$q/templates"
 "$q/bin/briefing" templates >"$tmp/t" 2>&1
 grep -q "^briefing " "$tmp/t" && grep -q "$q/share/briefing/templates/gbt9704.json" "$tmp/t" && ok ||
     bad "briefing templates does not list the installed ones: $(head -3 "$tmp/t")"
@@ -124,6 +129,7 @@ fi
     bad "make install: $(tail -3 "$tmp/mi")"
 (cd "$src" && make -s uninstall PREFIX="$tmp/m" BUILD="$build" >/dev/null 2>"$tmp/mu") && ok || bad "make uninstall: $(tail -3 "$tmp/mu")"
 left=$(find "$tmp/m" -type f 2>/dev/null | head -3)
+(cd "$src" && make -s uninstall PREFIX="$tmp/never" BUILD="$build" >/dev/null 2>&1) && bad "make uninstall of a prefix never installed succeeded" || ok
 [ -z "$left" ] && ok || bad "make uninstall left $left"
 
 echo "$passes passed, $fails failed"

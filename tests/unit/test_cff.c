@@ -151,7 +151,7 @@ static void one_face(FT_Library ft, const char *path, unsigned index) {
     font_cff_reader rd = {read_mem, &reads};
     CHECK(font_cff_subset(cff, gids, n, &rd, NULL, &via, err, sizeof err));
     CHECK(via.len == flat.len && memcmp(via.data, flat.data, flat.len) == 0);
-    CHECK(reads == n + 1);
+    CHECK(reads == n); /* each distinct glyph once: .notdef and n - 1 (one is asked twice) */
     buf_free(&via);
     /* with a cache: the same bytes when it is empty, half full and full,
      * and the second time nothing is read */
@@ -165,7 +165,7 @@ static void one_face(FT_Library ft, const char *path, unsigned index) {
         CHECK(font_cff_subset(cff, gids, m, &rd, NULL, &part, err, sizeof err));
         CHECK(font_cff_subset(cff, gids, m, &rd, cache, &via, err, sizeof err));
         CHECK(via.len == part.len && memcmp(via.data, part.data, part.len) == 0);
-        if (round == 2) CHECK(reads == m + 1); /* the uncached run's reads only */
+        if (round == 2) CHECK(reads == m); /* the uncached run's reads only */
         buf_free(&part);
         buf_free(&via);
     }
