@@ -22,8 +22,8 @@
  * borrowed for the call only. Nothing is global: a bf_setup is read-only
  * once loaded and any number of threads may render with it at once, each
  * with its own bf_report and bf_diag. Failures return NULL or false with
- * their reasons in the bf_diag, each naming the input file and the JSON path
- * (or line) concerned:
+ * their reasons in the bf_diag (which may be NULL to discard them), each
+ * naming the input file and the JSON path (or line) concerned:
  *   hengshan.json: $.indicators[3].value: expected a number, got a string */
 #ifndef BRIEFING_BRIEFING_H
 #define BRIEFING_BRIEFING_H

@@ -71,6 +71,10 @@ void bf_setup_free(bf_setup *s) {
 }
 
 bf_report *bf_report_load(const char *path, bf_diag *d) {
+    if (!path) {
+        diag_add(dl(d), DIAG_ERROR, NULL, NULL, "bf_report_load: no path");
+        return NULL;
+    }
     return (bf_report *)import_load(NULL, path, NULL, dl(d));
 }
 
@@ -85,14 +89,20 @@ bf_report *bf_report_parse(const void *data, size_t len, const char *source, bf_
 }
 
 void bf_report_free(bf_report *r) { report_free((report *)r); }
-const char *bf_report_id(const bf_report *r) { return ((const report *)r)->id; }
-const char *bf_report_title(const bf_report *r) { return ((const report *)r)->title; }
-const char *bf_report_region(const bf_report *r) { return ((const report *)r)->region_name; }
+const char *bf_report_id(const bf_report *r) { return r ? ((const report *)r)->id : NULL; }
+const char *bf_report_title(const bf_report *r) { return r ? ((const report *)r)->title : NULL; }
+const char *bf_report_region(const bf_report *r) {
+    return r ? ((const report *)r)->region_name : NULL;
+}
 
 bool bf_render(const bf_setup *s, const bf_report *r, const bf_render_options *o,
                unsigned char **pdf, size_t *len, bf_diag *d) {
     *pdf = NULL;
     *len = 0;
+    if (!s || !r) {
+        diag_add(dl(d), DIAG_ERROR, NULL, NULL, "bf_render: no %s", s ? "report" : "setup");
+        return false;
+    }
     bf_render_options v = {sizeof v, NULL, 0, 0};
     if (o) {
         if (o->size == 0 || o->size > sizeof v) {
@@ -117,6 +127,10 @@ bool bf_render(const bf_setup *s, const bf_report *r, const bf_render_options *o
 }
 
 bool bf_write_file(const char *path, const void *data, size_t len, bf_diag *d) {
+    if (!path || (!data && len)) {
+        diag_add(dl(d), DIAG_ERROR, path, NULL, "bf_write_file: no %s", path ? "data" : "path");
+        return false;
+    }
     return file_write_atomic(path, data, len, dl(d));
 }
 
