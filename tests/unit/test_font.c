@@ -40,7 +40,9 @@ static void test_manifest(void) {
         diag_list_free(d);
         return;
     }
-    CHECK(font_lib_count(lib) == 8);
+    CHECK(font_lib_count(lib) == 12);
+    CHECK(font_face_is_cff(font_lib_find(lib, "Noto Serif CJK SC")));
+    CHECK(font_face_is_bold(font_lib_find(lib, "Noto Serif CJK SC Bold")));
     /* Bold by design, or not (decides synthetic bold). */
     CHECK(font_face_is_bold(font_lib_find(lib, "LXGW WenKai Bold")));
     CHECK(font_face_is_bold(font_lib_find(lib, "DejaVu Sans Bold")));
@@ -54,7 +56,7 @@ static void test_manifest(void) {
     CHECK(font_lib_find(lib, "No Such Family") == NULL);
     CHECK(font_lib_find(lib, NULL) == NULL);
     CHECK(font_lib_at(lib, 0) == kai);
-    CHECK(font_lib_at(lib, 8) == NULL);
+    CHECK(font_lib_at(lib, 12) == NULL);
     if (!kai) goto out;
     CHECK_STR(font_face_family(kai), "LXGW WenKai");
     CHECK_STR(font_face_ps_name(kai), "LXGWWenKai-Regular");
