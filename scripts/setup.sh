@@ -6,10 +6,10 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev valgrind
   libhpdf-dev libharfbuzz-dev libfreetype-dev libcjson-dev libdeflate-dev
-  libxml2-dev libzip-dev libicu-dev libgmime-3.0-dev libcurl4-openssl-dev libfontconfig-dev python3
+  libxml2-dev libzip-dev libicu-dev libgmime-3.0-dev libcurl4-openssl-dev libfontconfig-dev libmicrohttpd-dev python3
   python3-aiosmtpd openssl
   fonts-lxgw-wenkai fonts-arphic-uming fonts-wqy-microhei fonts-dejavu-core fonts-noto-cjk
-  poppler-utils qpdf mupdf-tools
+  poppler-utils qpdf mupdf-tools curl chromium
 )
 
 missing=()
