@@ -212,3 +212,10 @@ if(BRIEFING_VALGRIND AND NOT BRIEFING_SANITIZE)
     endif()
   endforeach()
 endif()
+
+# batch --shard K/N: the shards' union is the unsharded run, byte for byte.
+add_test(NAME batch.shard
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/batch/shard.py $<TARGET_FILE:briefing>
+                 $<TARGET_FILE:gen_national> ${CMAKE_BINARY_DIR}/batch-shard
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(batch.shard PROPERTIES LABELS batch TIMEOUT 300)
