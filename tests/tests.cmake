@@ -219,3 +219,13 @@ add_test(NAME batch.shard
                  $<TARGET_FILE:gen_national> ${CMAKE_BINARY_DIR}/batch-shard
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(batch.shard PROPERTIES LABELS batch TIMEOUT 300)
+
+# briefing serve (tests/serve/): the API against a server on 127.0.0.1 (a
+# free port chosen at run time), hostile requests, a bounded load test and the
+# page in headless Chromium. Not in the memcheck (valgrind) pass; they do run
+# under ASan/UBSan.
+add_test(NAME serve.api
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/serve/api.py $<TARGET_FILE:briefing>
+                 ${CMAKE_BINARY_DIR}/serve-api
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(serve.api PROPERTIES LABELS serve TIMEOUT 300)
