@@ -229,3 +229,8 @@ add_test(NAME serve.api
                  ${CMAKE_BINARY_DIR}/serve-api
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(serve.api PROPERTIES LABELS serve TIMEOUT 300)
+add_test(NAME serve.hostile
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/serve/hostile.py $<TARGET_FILE:briefing>
+                 ${CMAKE_BINARY_DIR}/serve-hostile
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(serve.hostile PROPERTIES LABELS serve TIMEOUT 300)

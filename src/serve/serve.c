@@ -12,6 +12,7 @@
 #include "serve/serve.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -64,6 +66,18 @@ typedef struct route_metrics {
 
 /* ---- the server -------------------------------------------------------- */
 
+/* Every open connection, for the reaper: MHD's connection timeout counts from
+ * the last byte received, so a client that sends its headers a byte every
+ * few seconds, or its body that way, would hold a thread forever. */
+typedef enum { CONN_HEADERS, CONN_BODY, CONN_ANSWER } conn_phase;
+typedef struct conn_watch {
+    int fd;
+    double since; /* when the current phase began */
+    conn_phase phase;
+    bool cut;
+    struct conn_watch *prev, *next;
+} conn_watch;
+
 typedef struct template_entry {
     char *name, *description, *path;
     tmpl *t;
@@ -86,6 +100,13 @@ struct serve {
     atomic_long in_flight;
     atomic_ulong render_failures;
     route_metrics metrics[ROUTE_COUNT];
+    /* the reaper (see conn_watch) */
+    pthread_mutex_t watch_mu;
+    pthread_cond_t watch_cv;
+    conn_watch *conns;
+    bool reaper_running, reaper_stop;
+    pthread_t reaper;
+    atomic_ulong cut_off;
 };
 
 enum { MAX_BATCH_ITEMS = 10000, TEMPLATE_NAME_MAX = 64 };
@@ -194,6 +215,12 @@ static void load_templates(serve *s, diag_list *d) {
 serve *serve_new(const serve_opts *opts, diag_list *d) {
     serve *s = xcalloc(1, sizeof *s);
     s->o = *opts;
+    pthread_mutex_init(&s->watch_mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->watch_cv, &ca);
+    pthread_condattr_destroy(&ca);
     if (!s->o.listen) s->o.listen = "127.0.0.1:8080";
     if (!s->o.jobs) s->o.jobs = batch_default_jobs();
     if (!s->o.queue) s->o.queue = 8 * s->o.jobs;
@@ -776,9 +803,13 @@ static enum MHD_Result answer_metrics(struct MHD_Connection *c, request *q) {
                "briefing_render_running %zu\n"
                "# HELP briefing_render_workers Render worker threads.\n"
                "# TYPE briefing_render_workers gauge\n"
-               "briefing_render_workers %u\n",
+               "briefing_render_workers %u\n"
+               "# HELP briefing_http_connections_cut_total Connections cut off for sending a "
+               "request too slowly.\n"
+               "# TYPE briefing_http_connections_cut_total counter\n"
+               "briefing_http_connections_cut_total %lu\n",
                atomic_load(&s->in_flight), atomic_load(&s->render_failures), queued, running,
-               s->o.jobs);
+               s->o.jobs, atomic_load(&s->cut_off));
     size_t len = b.len;
     return send_buf(c, q, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
                     buf_steal(&b, NULL), len, NULL);
@@ -850,6 +881,8 @@ static void request_free(request *q) {
     free(q);
 }
 
+static void set_phase(serve *s, struct MHD_Connection *c, conn_phase phase);
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls) {
@@ -859,6 +892,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     bool post = !strcmp(method, "POST");
     bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
     if (!q) {
+        set_phase(s, c, CONN_BODY);
         q = xcalloc(1, sizeof *q);
         q->s = s;
         q->t0 = serve_now();
@@ -918,6 +952,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
+    set_phase(s, c, CONN_ANSWER);
     if (q->too_big)
         return send_problem(c, q,
                             q->total > REPORT_MAX_BYTES ? MHD_HTTP_CONTENT_TOO_LARGE
@@ -944,8 +979,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
     serve *s = cls;
     request *q = *con_cls;
-    (void)c;
     (void)toe;
+    set_phase(s, c, CONN_HEADERS); /* the next request on this connection */
     if (!q) return;
     *con_cls = NULL;
     if (q->status >= 100 && q->status < 600) {
@@ -959,6 +994,70 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
     if (q->counted) atomic_fetch_sub(&s->in_flight, 1);
     request_free(q);
+}
+
+static void set_phase(serve *s, struct MHD_Connection *c, conn_phase phase) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_watch *w = ci ? ci->socket_context : NULL;
+    if (!w) return;
+    pthread_mutex_lock(&s->watch_mu);
+    w->phase = phase;
+    w->since = serve_now();
+    pthread_mutex_unlock(&s->watch_mu);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+    serve *s = cls;
+    pthread_mutex_lock(&s->watch_mu);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_watch *w = xcalloc(1, sizeof *w);
+        w->fd = ci ? ci->connect_fd : -1;
+        w->since = serve_now();
+        w->next = s->conns;
+        if (s->conns) s->conns->prev = w;
+        s->conns = w;
+        *socket_context = w;
+    } else if (*socket_context) {
+        /* MHD closes the descriptor after this returns: from here on the
+         * reaper must not touch it */
+        conn_watch *w = *socket_context;
+        if (w->prev) w->prev->next = w->next;
+        else s->conns = w->next;
+        if (w->next) w->next->prev = w->prev;
+        free(w);
+        *socket_context = NULL;
+    }
+    pthread_mutex_unlock(&s->watch_mu);
+}
+
+/* Cuts off connections that take longer than the connection timeout to send
+ * a request's headers, or longer than the deadline to send its body. Shutting
+ * the socket down makes the connection's thread see the end and close it. */
+static void *reaper(void *arg) {
+    serve *s = arg;
+    pthread_mutex_lock(&s->watch_mu);
+    while (!s->reaper_stop) {
+        double now = serve_now();
+        for (conn_watch *w = s->conns; w; w = w->next) {
+            double limit = w->phase == CONN_HEADERS ? (double)s->o.conn_timeout_s
+                           : w->phase == CONN_BODY  ? s->o.deadline_s
+                                                    : 0;
+            if (limit > 0 && !w->cut && w->fd >= 0 && now - w->since > limit) {
+                shutdown(w->fd, SHUT_RDWR);
+                w->cut = true;
+                atomic_fetch_add(&s->cut_off, 1);
+            }
+        }
+        double next = now + 0.25;
+        struct timespec ts = {(time_t)next, (long)((next - (double)(time_t)next) * 1e9)};
+        pthread_cond_timedwait(&s->watch_cv, &s->watch_mu, &ts);
+    }
+    pthread_mutex_unlock(&s->watch_mu);
+    return NULL;
 }
 
 static void on_log(void *cls, const char *fmt, va_list ap) {
@@ -975,7 +1074,9 @@ bool serve_start(serve *s, diag_list *d) {
     if (s->addr.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)s->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_log, s,
-        MHD_OPTION_SOCK_ADDR,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+        /* RFC 9112 as a server must read it: e.g. Host required in HTTP/1.1 */
+        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_SOCK_ADDR,
         (const struct sockaddr *)&s->addr, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)s->o.conn_timeout_s, MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->o.max_conns,
         /* a connection thread only reads, waits and copies: a small stack
@@ -992,6 +1093,7 @@ bool serve_start(serve *s, diag_list *d) {
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     if (info) s->port = info->port;
+    s->reaper_running = pthread_create(&s->reaper, NULL, reaper, s) == 0;
     return true;
 }
 
@@ -1007,6 +1109,14 @@ void serve_stop(serve *s, double grace_s) {
     }
     MHD_stop_daemon(s->daemon);
     s->daemon = NULL;
+    if (s->reaper_running) {
+        pthread_mutex_lock(&s->watch_mu);
+        s->reaper_stop = true;
+        pthread_cond_signal(&s->watch_cv);
+        pthread_mutex_unlock(&s->watch_mu);
+        pthread_join(s->reaper, NULL);
+        s->reaper_running = false;
+    }
 }
 
 void serve_free(serve *s) {
@@ -1022,5 +1132,7 @@ void serve_free(serve *s) {
     free(s->templates);
     importer_free(s->im);
     font_lib_free(s->fonts);
+    pthread_mutex_destroy(&s->watch_mu);
+    pthread_cond_destroy(&s->watch_cv);
     free(s);
 }
