@@ -234,3 +234,14 @@ add_test(NAME serve.hostile
                  ${CMAKE_BINARY_DIR}/serve-hostile
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(serve.hostile PROPERTIES LABELS serve TIMEOUT 300)
+if(BRIEFING_SANITIZE)
+  set(BRIEFING_SERVE_MODE asan)
+else()
+  set(BRIEFING_SERVE_MODE release)
+endif()
+add_test(NAME serve.load
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/serve/load.py $<TARGET_FILE:briefing>
+                 ${BRIEFING_SERVE_MODE}
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# alone: its latency and memory figures mean nothing next to other tests
+set_tests_properties(serve.load PROPERTIES LABELS serve TIMEOUT 120 RUN_SERIAL TRUE)
