@@ -25,10 +25,16 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-pdfjs() { # pdfjs-dist, pinned by tests/pdfjs/package-lock.json
+pdfjs() { # pdfjs-dist, pinned by tests/pdfjs/package-lock.json; playwright-core
+  # (driving Debian's chromium for the page of briefing serve), pinned by
+  # tests/serve/package-lock.json
   if [ ! -d "$here/tests/pdfjs/node_modules/pdfjs-dist" ]; then
     echo "setup: npm ci in tests/pdfjs" >&2
     (cd "$here/tests/pdfjs" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+  if [ ! -d "$here/tests/serve/node_modules/playwright-core" ]; then
+    echo "setup: npm ci in tests/serve" >&2
+    (cd "$here/tests/serve" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 }
 if [ ${#missing[@]} -eq 0 ]; then

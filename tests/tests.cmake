@@ -245,3 +245,8 @@ add_test(NAME serve.load
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 # alone: its latency and memory figures mean nothing next to other tests
 set_tests_properties(serve.load PROPERTIES LABELS serve TIMEOUT 120 RUN_SERIAL TRUE)
+add_test(NAME serve.page
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/serve/page.py $<TARGET_FILE:briefing>
+                 ${CMAKE_BINARY_DIR}/serve-page
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(serve.page PROPERTIES LABELS serve TIMEOUT 300 SKIP_RETURN_CODE 77)

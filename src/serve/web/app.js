@@ -6,6 +6,10 @@
 const $ = (id) => document.getElementById(id);
 const state = { items: [], running: 0, templates: [] };
 const PARALLEL = 4;
+const PROBLEMS = {
+  400: '请求无效', 404: '没有这个模板', 413: '文件太大（上限 64 MiB）', 415: '不支持的文件类型',
+  422: '报告有误，无法生成简报', 503: '服务器忙，请稍后重试',
+};
 
 function templateName() { return $('template').value; }
 
@@ -111,7 +115,7 @@ async function render(item) {
       item.li.className = 'error';
       let p = null;
       try { p = await r.json(); } catch (e) { /* not problem+json */ }
-      item.stateEl.textContent = '出错：' + (p && p.title ? p.title : r.status + ' ' + r.statusText);
+      item.stateEl.textContent = '出错：' + (PROBLEMS[r.status] || (p && p.title) || r.status + ' ' + r.statusText);
       const lines = p && p.diagnostics && p.diagnostics.length
         ? p.diagnostics.map((d) => d.text) : [p && p.detail ? p.detail : ''];
       showMessages(item, lines.filter(Boolean));
