@@ -231,6 +231,33 @@ try:
 finally:
     s.stop()
 
+# --- the deadline: reports not done within it get 503, the server goes on -----------
+with open(inputs[2], encoding="utf-8") as f:
+    rep = json.load(f)
+paras = [p for sec in rep["sections"] for sub in sec.get("sections", []) for p in sub.get("paragraphs", [])]
+rep["sections"] = [{"title": "一、长报告", "paragraphs": (paras or ["测试。" * 200]) * 120}]
+slow = json.dumps(rep, ensure_ascii=False).encode()
+s = Server(binary, "-j", "1", "--deadline", "1", "--templates", "templates")
+try:
+    results = []
+
+    def one_slow():
+        results.append(s.request("POST", "/v1/render", slow, JSON))
+
+    ts = [threading.Thread(target=one_slow) for _ in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    late = [r for r in results if r[0] == 503]
+    c.ok(late and all(json.loads(r[2])["title"] == "Deadline passed" and r[1].get("retry-after") for r in late),
+         f"deadline 1 s, four long reports on one worker: {[r[0] for r in results]}")
+    st, h, pdf = s.request("POST", "/v1/render", read(inputs[0]), JSON)
+    c.ok(st == 200 and pdf == cli_pdf(inputs[0]), f"after the deadlines: {st}")
+finally:
+    code, err = s.stop()
+c.ok(code == 0, f"deadline server: exit {code} {err[-300:]}")
+
 # --- graceful shutdown: a batch in progress finishes; then nothing listens ------------
 s = Server(binary, "-j", "1", "--templates", "templates")
 def renamed(path, k):
