@@ -463,6 +463,31 @@ static char *disposition(const char *id, const char *kind) {
     return v;
 }
 
+/* Each warning (the line the CLI prints) as an X-Briefing-Warning header,
+ * percent-encoded as UTF-8: header values are bytes a client reads as
+ * Latin-1, and a comma would be taken for the separator of repeated
+ * headers. The first 20; X-Briefing-Warnings has the count. */
+static void add_warning_headers(struct MHD_Response *r, const diag_list *d) {
+    size_t shown = 0;
+    for (size_t i = 0; i < diag_size(d) && shown < 20; i++) {
+        if (diag_severity_at(d, i) != DIAG_WARNING) continue;
+        const char *t = diag_text_at(d, i);
+        buf b;
+        buf_init(&b);
+        for (size_t k = 0; t[k] && k < 2000; k++) {
+            unsigned char ch = (unsigned char)t[k];
+            if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                ch == '-' || ch == '.' || ch == '_' || ch == '~')
+                buf_putc(&b, (char)ch);
+            else
+                buf_printf(&b, "%%%02X", ch);
+        }
+        MHD_add_response_header(r, "X-Briefing-Warning", b.data ? b.data : "");
+        buf_free(&b);
+        shown++;
+    }
+}
+
 static enum MHD_Result answer_render(struct MHD_Connection *c, request *q, serve_job_kind kind) {
     serve *s = q->s;
     enum MHD_Result ret = MHD_YES;
@@ -538,6 +563,7 @@ static enum MHD_Result answer_render(struct MHD_Connection *c, request *q, serve
         MHD_add_response_header(r, "X-Briefing-Pages", v);
         snprintf(v, sizeof v, "%zu", diag_count(j->d, DIAG_WARNING));
         MHD_add_response_header(r, "X-Briefing-Warnings", v);
+        add_warning_headers(r, j->d);
         ret = MHD_queue_response(c, MHD_HTTP_OK, r);
         MHD_destroy_response(r);
     }

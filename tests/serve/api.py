@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.parse
 import time
 import zipfile
 
@@ -79,6 +80,20 @@ try:
         c.ok(title[:10] in text.replace(" ", "").replace("\n", ""), f"render {path}: title not in the text")
         c.ok(int(h["x-briefing-pages"]) == pdf_pages(pdf, work), f"render {path}: X-Briefing-Pages")
         c.ok(f'filename="{rep["id"]}.pdf"' in h["content-disposition"], f"render {path}: {h['content-disposition']}")
+
+    # warnings: counted, and each line as the CLI prints it, percent-encoded
+    luhuo = "input/luhuo-2021.json"
+    conn = s.conn()
+    conn.request("POST", "/v1/render?name=" + luhuo, read(luhuo), JSON)
+    r = conn.getresponse()
+    r.read()
+    got = [urllib.parse.unquote(v) for k, v in r.getheaders() if k.lower() == "x-briefing-warning"]
+    conn.close()
+    cli = subprocess.run([binary, "render", luhuo, "-o", os.path.join(work, "w.pdf")], capture_output=True,
+                         text=True, env=env)
+    want = [l for l in cli.stderr.splitlines() if ": warning: " in l]
+    c.ok(want and got == want and r.getheader("X-Briefing-Warnings") == str(len(want)),
+         f"warnings: the CLI says {want}, the headers {got}")
 
     # another template, by name
     st, h, pdf = s.request("POST", "/v1/render?template=summary", read(inputs[0]), JSON)

@@ -63,6 +63,8 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#results li.ok').length === 2, null, { timeout: 60000 });
   seen.summary = await page.textContent('#summary');
   seen.summaryLive = await page.getAttribute('#summary', 'aria-live');
+  await page.waitForSelector('#results li.ok ul.msgs li', { state: 'attached', timeout: 10000 }).catch(() => {});
+  seen.warnings = await page.$$eval('#results li.ok ul.msgs li', (ls) => ls.map((l) => l.textContent));
 
   // each PDF: open in the browser (a new tab on the PDF) and download
   seen.downloads = [];

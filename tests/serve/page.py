@@ -66,6 +66,8 @@ for name, src in zip(sorted(seen["downloads"]), good):
         c.ok(f.read() == pdf, f"{name}: the bytes `briefing render` writes")
     text = pdf_text(pdf, work).replace(" ", "").replace("\n", "")
     c.ok(("衡山县" if "hengshan" in name else "炉霍县") in text, f"{name}: its region in the text")
+c.ok(any(w.startswith("luhuo-2021.txt: ") and ": warning: " in w for w in seen["warnings"]),
+     f"the warnings of luhuo-2021.txt under it: {seen['warnings']}")
 c.ok(seen["zipName"] == "briefings.zip", f"zip {seen['zipName']}")
 zf = zipfile.ZipFile(os.path.join(work, "all.zip"))
 c.ok(zf.testzip() is None and sorted(zf.namelist()) == ["hengshan-2021.pdf", "luhuo-xian-2021.pdf", "manifest.jsonl"],

@@ -110,6 +110,7 @@ async function render(item) {
       const dl = el('a', { href: item.url, download: item.pdfName }, '下载 ' + item.pdfName);
       act.append(open, dl);
       item.li.appendChild(act);
+      if (warns) showWarnings(item, r);
     } else {
       item.status = 'error';
       item.li.className = 'error';
@@ -127,6 +128,14 @@ async function render(item) {
     item.stateEl.textContent = '出错：无法连接服务器';
     showMessages(item, [String(e)]);
   }
+}
+
+// The PDF's answer carries its warnings (the lines the command line prints),
+// percent-encoded, one X-Briefing-Warning header each; fetch joins repeated
+// headers with ", ", which the encoding keeps out of the values.
+function showWarnings(item, r) {
+  const v = r.headers.get('X-Briefing-Warning');
+  if (v) showMessages(item, v.split(', ').map(decodeURIComponent));
 }
 
 async function downloadZip() {
