@@ -68,4 +68,12 @@ add_test(NAME fuzz.journal
          COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_journal>
                  ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/journal.dict
                  ${CMAKE_SOURCE_DIR}/fuzz/journal-seeds)
-set_tests_properties(fuzz.report fuzz.template fuzz.text fuzz.ttf fuzz.csv fuzz.journal PROPERTIES LABELS fuzz TIMEOUT 86400)
+# HTTP requests to briefing serve, as raw bytes over a socket (fuzz_http.c).
+add_executable(fuzz_http ${CMAKE_SOURCE_DIR}/fuzz/fuzz_http.c)
+target_link_libraries(fuzz_http PRIVATE briefing_fuzz_lib)
+target_link_options(fuzz_http PRIVATE -fsanitize=fuzzer)
+add_test(NAME fuzz.http
+         COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_http>
+                 ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/http.dict
+                 ${CMAKE_SOURCE_DIR}/fuzz/http-seeds)
+set_tests_properties(fuzz.report fuzz.template fuzz.text fuzz.ttf fuzz.csv fuzz.journal fuzz.http PROPERTIES LABELS fuzz TIMEOUT 86400)
