@@ -105,6 +105,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ssize_t n = exchange(data, size, answer, sizeof answer);
     if (n < 0) {
         fprintf(stderr, "fuzz_http: no answer and no close within 15 s\n");
+        static const char m[] = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        static char metrics[65536];
+        n = exchange(m, sizeof m - 1, metrics, sizeof metrics - 1);
+        fprintf(stderr, "fuzz_http: /metrics then: %.*s\n", (int)(n > 0 ? n : 0), metrics);
         abort();
     }
     if (n > 0 && (n < 9 || memcmp(answer, "HTTP/1.", 7) != 0)) {
@@ -114,7 +118,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static const char health[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     n = exchange(health, sizeof health - 1, answer, sizeof answer);
     if (n < 12 || memcmp(answer + 9, "200", 3) != 0) {
-        fprintf(stderr, "fuzz_http: /healthz does not answer 200 after the input\n");
+        fprintf(stderr, "fuzz_http: /healthz does not answer 200 after the input (%zd bytes: %.*s)\n",
+                n, (int)(n > 0 ? (n < 300 ? n : 300) : 0), answer);
+        if (getenv("FUZZ_HTTP_PAUSE")) sleep(600); /* to attach a debugger */
         abort();
     }
     return 0;

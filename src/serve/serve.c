@@ -698,7 +698,7 @@ static ssize_t batch_read(void *cls, uint64_t pos, char *dst, size_t max) {
 static void add_item(batch_stream *b, char *source, const char *data, size_t len) {
     b->items = xrealloc(b->items, (b->n + 1) * sizeof *b->items);
     char *copy = xmalloc(len + 1);
-    memcpy(copy, data, len);
+    if (len) memcpy(copy, data, len); /* an empty part may have no buffer */
     copy[len] = 0;
     b->items[b->n++] = (batch_item_in){source, copy, len};
 }
@@ -719,7 +719,8 @@ static enum MHD_Result answer_batch(struct MHD_Connection *c, request *q) {
             add_item(b, xstrdup(q->parts[i].name), q->parts[i].data.data, q->parts[i].data.len);
     } else {
         char *source = request_source(c);
-        const char *p = q->body.data, *end = p + q->body.len;
+        /* an empty body has no buffer at all */
+        const char *p = q->body.data ? q->body.data : "", *end = p + q->body.len;
         for (size_t line = 1; p < end && b->n <= MAX_BATCH_ITEMS; line++) {
             const char *nl = memchr(p, '\n', (size_t)(end - p));
             const char *e = nl ? nl : end;

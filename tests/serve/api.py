@@ -202,6 +202,8 @@ try:
     c.ok(st == 415, f"batch as application/json: {st}")
     st, h, body = s.request("POST", "/v1/batch", b"\n\n", {"Content-Type": "application/x-ndjson"})
     c.ok(st == 400, f"batch without reports: {st}")
+    st, h, body = s.request("POST", "/v1/batch", b"", {"Content-Type": "application/x-ndjson"})
+    c.ok(st == 400, f"batch with an empty body: {st}")  # found by fuzz_http (UBSan)
 
     # --- the body limit ---------------------------------------------------------
     conn = s.conn()
