@@ -109,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         static char metrics[65536];
         n = exchange(m, sizeof m - 1, metrics, sizeof metrics - 1);
         fprintf(stderr, "fuzz_http: /metrics then: %.*s\n", (int)(n > 0 ? n : 0), metrics);
+        if (getenv("FUZZ_HTTP_PAUSE")) sleep(600); /* to attach a debugger */
         abort();
     }
     if (n > 0 && (n < 9 || memcmp(answer, "HTTP/1.", 7) != 0)) {
