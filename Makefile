@@ -54,7 +54,8 @@ fuzz: build-asan
 # loaded once), then `briefing batch` on a
 # synthetic national data set (2,850 county reports derived from input/), on one
 # thread and on every core, and fresh `briefing render` processes (docs/batch.md);
-# then the national set through `briefing mail`, written and sent (docs/mail.md).
+# then the national set through `briefing mail`, written and sent (docs/mail.md);
+# then renders/s over HTTP through `briefing serve` (docs/api.md).
 bench: build
 	@./$(BUILD)/bench_import tests/import/seeds/*.txt $(wildcard tests/import/corpus/*.txt tests/import/corpus/*.html tests/import/corpus/*.docx)
 	@./$(BUILD)/bench_render input/*.json
@@ -62,6 +63,7 @@ bench: build
 	@./$(BUILD)/bench_batch -b $(BUILD)/briefing -o $(BUILD)/bench-out \
 	  --fresh input/hengshan-2021.json $(BUILD)/national.ndjson
 	@python3 bench/bench_mail.py $(BUILD)/briefing $(BUILD)/national.ndjson $(BUILD)/bench-mail
+	@python3 bench/bench_serve.py $(BUILD)/briefing input/hengshan-2021.json
 
 # Accepts the current layouts as the golden ones (tests/golden/*.jsonl): run
 # after a deliberate change of layout and commit the files with it.

@@ -2,13 +2,15 @@
 # (BRIEFING_SANITIZE with clang; included from CMakeLists.txt). The library
 # is compiled a second time with coverage instrumentation for them, so the
 # other programs of the build stay as fast as before.
-add_library(briefing_fuzz_lib STATIC EXCLUDE_FROM_ALL ${BRIEFING_LIB_SOURCES} ${BRIEFING_MAIL_SOURCES})
+add_library(briefing_fuzz_lib STATIC EXCLUDE_FROM_ALL ${BRIEFING_LIB_SOURCES} ${BRIEFING_MAIL_SOURCES}
+            ${BRIEFING_SERVE_SOURCES})
 target_compile_options(briefing_fuzz_lib PUBLIC -fsanitize=fuzzer-no-link)
 target_include_directories(briefing_fuzz_lib PUBLIC ${CMAKE_SOURCE_DIR}/include ${CMAKE_SOURCE_DIR}/src
                            ${HPDF_INCLUDE_DIR})
 target_compile_definitions(briefing_fuzz_lib PUBLIC BRIEFING_VERSION="${PROJECT_VERSION}"
                            BRIEFING_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-target_link_libraries(briefing_fuzz_lib PUBLIC ${BRIEFING_DEPS} PkgConfig::GMIME PkgConfig::CURL)
+target_link_libraries(briefing_fuzz_lib PUBLIC ${BRIEFING_DEPS} PkgConfig::GMIME PkgConfig::CURL
+                      PkgConfig::MHD)
 
 foreach(target fuzz_report fuzz_template fuzz_text fuzz_ttf)
   add_executable(${target} ${CMAKE_SOURCE_DIR}/fuzz/${target}.c ${CMAKE_SOURCE_DIR}/fuzz/fuzz_common.c)
@@ -67,4 +69,12 @@ add_test(NAME fuzz.journal
          COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_journal>
                  ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/journal.dict
                  ${CMAKE_SOURCE_DIR}/fuzz/journal-seeds)
-set_tests_properties(fuzz.report fuzz.template fuzz.text fuzz.ttf fuzz.csv fuzz.journal PROPERTIES LABELS fuzz TIMEOUT 86400)
+# HTTP requests to briefing serve, as raw bytes over a socket (fuzz_http.c).
+add_executable(fuzz_http ${CMAKE_SOURCE_DIR}/fuzz/fuzz_http.c)
+target_link_libraries(fuzz_http PRIVATE briefing_fuzz_lib)
+target_link_options(fuzz_http PRIVATE -fsanitize=fuzzer)
+add_test(NAME fuzz.http
+         COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_http>
+                 ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/http.dict
+                 ${CMAKE_SOURCE_DIR}/fuzz/http-seeds)
+set_tests_properties(fuzz.report fuzz.template fuzz.text fuzz.ttf fuzz.csv fuzz.journal fuzz.http PROPERTIES LABELS fuzz TIMEOUT 86400)

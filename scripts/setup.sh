@@ -6,10 +6,10 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev valgrind
   libhpdf-dev libharfbuzz-dev libfreetype-dev libcjson-dev libdeflate-dev
-  libxml2-dev libzip-dev libicu-dev libgmime-3.0-dev libcurl4-openssl-dev libfontconfig-dev python3
+  libxml2-dev libzip-dev libicu-dev libgmime-3.0-dev libcurl4-openssl-dev libfontconfig-dev libmicrohttpd-dev python3
   python3-aiosmtpd openssl bash-completion man-db groff-base dpkg-dev
   fonts-lxgw-wenkai fonts-arphic-uming fonts-wqy-microhei fonts-dejavu-core fonts-noto-cjk
-  poppler-utils qpdf mupdf-tools
+  poppler-utils qpdf mupdf-tools curl chromium
 )
 
 missing=()
@@ -25,10 +25,16 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-pdfjs() { # pdfjs-dist, pinned by tests/pdfjs/package-lock.json
+pdfjs() { # pdfjs-dist, pinned by tests/pdfjs/package-lock.json; playwright-core
+  # (driving Debian's chromium for the page of briefing serve), pinned by
+  # tests/serve/package-lock.json
   if [ ! -d "$here/tests/pdfjs/node_modules/pdfjs-dist" ]; then
     echo "setup: npm ci in tests/pdfjs" >&2
     (cd "$here/tests/pdfjs" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+  if [ ! -d "$here/tests/serve/node_modules/playwright-core" ]; then
+    echo "setup: npm ci in tests/serve" >&2
+    (cd "$here/tests/serve" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 }
 if [ ${#missing[@]} -eq 0 ]; then

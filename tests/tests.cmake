@@ -10,6 +10,8 @@ endforeach()
 # FreeType reads the embedded subsets back, as a reader independent of ours.
 target_link_libraries(test_ttf PRIVATE PkgConfig::FT)
 target_link_libraries(test_cff PRIVATE PkgConfig::FT PkgConfig::HBSUBSET)
+# the serve module's ZIP writer, read back by libzip
+target_sources(test_serve_zip PRIVATE ${CMAKE_SOURCE_DIR}/src/serve/serve_zip.c)
 
 # End to end: every report in input/ through the CLI, checked with poppler and qpdf.
 add_executable(e2e ${CMAKE_SOURCE_DIR}/tests/e2e/e2e.c ${CMAKE_SOURCE_DIR}/tests/unit/check.c)
@@ -229,3 +231,41 @@ add_test(NAME golden.layout COMMAND bash ${CMAKE_SOURCE_DIR}/tests/golden/golden
 
 # No call circles between the files of a stage folder (tests/arch/).
 add_test(NAME arch.call_layers COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/arch/call_layers.py ${CMAKE_SOURCE_DIR}/src)
+
+# batch --shard K/N: the shards' union is the unsharded run, byte for byte.
+add_test(NAME batch.shard
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/batch/shard.py $<TARGET_FILE:briefing>
+                 $<TARGET_FILE:gen_national> ${CMAKE_BINARY_DIR}/batch-shard
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(batch.shard PROPERTIES LABELS batch TIMEOUT 300)
+
+# briefing serve (tests/serve/): the API against a server on 127.0.0.1 (a
+# free port chosen at run time), hostile requests, a bounded load test and the
+# page in headless Chromium. Not in the memcheck (valgrind) pass; they do run
+# under ASan/UBSan.
+add_test(NAME serve.api
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/serve/api.py $<TARGET_FILE:briefing>
+                 ${CMAKE_BINARY_DIR}/serve-api
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(serve.api PROPERTIES LABELS serve TIMEOUT 300)
+add_test(NAME serve.hostile
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/serve/hostile.py $<TARGET_FILE:briefing>
+                 ${CMAKE_BINARY_DIR}/serve-hostile
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(serve.hostile PROPERTIES LABELS serve TIMEOUT 300)
+if(BRIEFING_SANITIZE)
+  set(BRIEFING_SERVE_MODE asan)
+else()
+  set(BRIEFING_SERVE_MODE release)
+endif()
+add_test(NAME serve.load
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/serve/load.py $<TARGET_FILE:briefing>
+                 ${BRIEFING_SERVE_MODE}
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# alone: its latency and memory figures mean nothing next to other tests
+set_tests_properties(serve.load PROPERTIES LABELS serve TIMEOUT 120 RUN_SERIAL TRUE)
+add_test(NAME serve.page
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tests/serve/page.py $<TARGET_FILE:briefing>
+                 ${CMAKE_BINARY_DIR}/serve-page
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(serve.page PROPERTIES LABELS serve TIMEOUT 300 SKIP_RETURN_CODE 77)

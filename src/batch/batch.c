@@ -174,6 +174,11 @@ batch *batch_new(const tmpl *t, const font_lib *fonts, const batch_opts *opts, d
         diag_add(d, DIAG_ERROR, NULL, NULL, "batch: no template, fonts or output folder");
         return NULL;
     }
+    if (opts->shard_count > 1 && opts->shard_index >= opts->shard_count) {
+        diag_add(d, DIAG_ERROR, NULL, NULL, "batch: shard %u of %u does not exist",
+                 opts->shard_index + 1, opts->shard_count);
+        return NULL;
+    }
     if (!make_dirs(opts->out_dir, d)) return NULL;
     batch *b = xcalloc(1, sizeof *b);
     b->t = t;
@@ -607,6 +612,10 @@ bool batch_run(batch *b, const char *const *inputs, size_t n_inputs, batch_stats
     b->ran = true;
     b->t0 = now_s();
     if (b->o.progress) b->total_known = batch_input_count(inputs, n_inputs, &b->total);
+    if (b->total_known && b->o.shard_count > 1) /* this shard's share of the positions */
+        b->total = b->total > b->o.shard_index
+                       ? (b->total - b->o.shard_index + b->o.shard_count - 1) / b->o.shard_count
+                       : 0;
 
     unsigned n_workers = b->o.jobs;
     pthread_t *renderers = xcalloc(n_workers, sizeof *renderers);
@@ -629,6 +638,7 @@ bool batch_run(batch *b, const char *const *inputs, size_t n_inputs, batch_stats
     }
 
     batch_input *in = batch_input_new(inputs, n_inputs, b->o.stdin_fd, REPORT_MAX_BYTES);
+    size_t position = 0; /* of the item in the whole input stream, for --shard */
     while (ok) {
         pthread_mutex_lock(&b->mu);
         while (b->tail - b->head == b->cap && !atomic_load(&b->cancel))
@@ -637,6 +647,10 @@ bool batch_run(batch *b, const char *const *inputs, size_t n_inputs, batch_stats
         if (atomic_load(&b->cancel)) break;
         batch_item item;
         if (!batch_input_next(in, &item, &b->cancel)) break;
+        if (b->o.shard_count > 1 && position++ % b->o.shard_count != b->o.shard_index) {
+            batch_item_clear(&item);
+            continue;
+        }
         /* the slot at tail is the producer's until tail moves past it */
         slot *s = &b->ring[b->tail % b->cap];
         prepare(b, s, &item);

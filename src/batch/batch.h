@@ -43,6 +43,12 @@ typedef struct batch_opts {
     const import_opts *import; /* how raw reports are read (NULL: detected) */
     const char *name_pattern; /* output names from report fields (batch_pattern_name);
                                  NULL: <id>.pdf */
+    /* --shard K/N: with shard_count > 1 this batch handles only the reports
+     * whose 0-based position i in the input stream (every item, readable or
+     * not, counts) has i % shard_count == shard_index. Shards need no
+     * coordinator: each reads the same inputs and keeps its own share.
+     * Duplicate ids and --name repeats are only seen within one shard. */
+    unsigned shard_index, shard_count;
 } batch_opts;
 
 typedef struct batch_stats {

@@ -74,5 +74,6 @@ int cmd_batch(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
 int cmd_templates(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

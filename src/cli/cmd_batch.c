@@ -21,7 +21,7 @@
 enum { EXIT_INTERRUPTED = 130 };
 
 static void batch_usage(FILE *to) {
-    fputs("usage: briefing batch INPUT... -o OUTDIR [-t TEMPLATE] [-j N] [--quiet]\n"
+    fputs("usage: briefing batch INPUT... -o OUTDIR [-t TEMPLATE] [-j N] [--shard K/N] [--quiet]\n"
           "\n"
           "  INPUT               a report (.json, or raw .txt/.html/.docx, imported on the\n"
           "                      way), a folder of them (in name order), an NDJSON file\n"
@@ -34,6 +34,9 @@ static void batch_usage(FILE *to) {
           "  --name PATTERN      output names from report fields instead of <id>.pdf, e.g.\n"
           "                      \"{{region.name}}{{year}}年简报\" (Chinese kept; / and control\n"
           "                      characters become _; -2, -3 … when two reports give one name)\n"
+          "  --shard K/N         render only shard K of N (1 <= K <= N): the reports at\n"
+          "                      0-based input positions i with i mod N = K-1; each shard\n"
+          "                      writes its own manifest (docs/deploy.md)\n"
           "  --fonts FILE        font manifest (default: fonts/fonts.json)\n"
           "  -q, --quiet         no progress, warnings or summary; errors only\n"
           "  --from, --encoding, --meta   how raw reports are read (briefing import --help)\n"
@@ -65,6 +68,20 @@ static void *wait_signals(void *arg) {
     }
 }
 
+/* "K/N" with 1 <= K <= N <= 1000000. */
+static bool parse_shard(const char *s, unsigned *k, unsigned *n) {
+    char *end;
+    errno = 0;
+    long a = strtol(s, &end, 10);
+    if (errno || end == s || *end != '/' || a < 1) return false;
+    const char *rest = end + 1;
+    long b = strtol(rest, &end, 10);
+    if (errno || end == rest || *end || b < a || b > 1000000) return false;
+    *k = (unsigned)a;
+    *n = (unsigned)b;
+    return true;
+}
+
 static bool parse_jobs(const char *s, unsigned *out) {
     char *end;
     errno = 0;
@@ -76,7 +93,7 @@ static bool parse_jobs(const char *s, unsigned *out) {
 
 int cmd_batch(int argc, char **argv) {
     const char *outdir = NULL, *tpath = NULL, *fpath = NULL, *name = NULL;
-    unsigned jobs = 0;
+    unsigned jobs = 0, shard_k = 0, shard_n = 0;
     bool quiet = false;
     const char **inputs = xcalloc((size_t)argc + 1, sizeof *inputs);
     const char **meta = xcalloc((size_t)argc + 1, sizeof *meta);
@@ -96,6 +113,15 @@ int cmd_batch(int argc, char **argv) {
         else if ((!strcmp(a, "-t") || !strcmp(a, "--template")) && has_next) tpath = argv[++i];
         else if (!strcmp(a, "--fonts") && has_next) fpath = argv[++i];
         else if (!strcmp(a, "--name") && has_next) name = argv[++i];
+        else if (!strcmp(a, "--shard") && has_next) {
+            if (!parse_shard(argv[++i], &shard_k, &shard_n)) {
+                fprintf(stderr, "briefing: --shard takes K/N with 1 <= K <= N (got \"%s\")\n",
+                        argv[i]);
+                free(inputs);
+                free(meta);
+                return EXIT_INPUT;
+            }
+        }
         else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
             if (!parse_jobs(argv[++i], &jobs)) {
                 fprintf(stderr, "briefing: -j takes a number from 1 to 256 (got \"%s\")\n", argv[i]);
@@ -153,7 +179,9 @@ int cmd_batch(int argc, char **argv) {
                     .quiet = quiet,
                     .log = stderr,
                     .stdin_fd = STDIN_FILENO,
-                    .name_pattern = name};
+                    .name_pattern = name,
+                    .shard_index = shard_k ? shard_k - 1 : 0,
+                    .shard_count = shard_n};
     b = batch_new(t, fonts, &o, d);
     if (!b) {
         pthread_sigmask(SIG_SETMASK, &old, NULL);

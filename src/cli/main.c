@@ -20,7 +20,7 @@ typedef struct {
 static const command commands[] = {
     {"import", cmd_import, true},   {"render", cmd_render, false}, {"check", cmd_check, true},
     {"batch", cmd_batch, true},     {"compare", cmd_compare, false}, {"mail", cmd_mail, true},
-    {"templates", cmd_templates, true},
+    {"templates", cmd_templates, true}, {"serve", cmd_serve, true},
 };
 
 static bool asks_help(int argc, char **argv) {

@@ -1,6 +1,7 @@
 /* Commands whose libraries only they need live in modules the program loads
  * when one of them runs: `briefing mail` in briefing-mail.so (GMime and
- * libcurl; see CMakeLists.txt for what that saves every other command). A
+ * libcurl), `briefing serve` in briefing-serve.so (libmicrohttpd, GnuTLS);
+ * see CMakeLists.txt for what that saves every other command. A
  * module is looked for beside the program (a build tree) and in the
  * installed prefix's lib/briefing/, both found from the program's own path,
  * so an installed tree may move. */
@@ -67,3 +68,7 @@ static int run_module(const char *name, const char *entry, int argc, char **argv
 }
 
 int cmd_mail(int argc, char **argv) { return run_module("briefing-mail", "briefing_module_mail", argc, argv); }
+
+int cmd_serve(int argc, char **argv) {
+    return run_module("briefing-serve", "briefing_module_serve", argc, argv);
+}

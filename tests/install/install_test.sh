@@ -35,7 +35,7 @@ for f in bin/briefing include/briefing/briefing.h share/briefing/templates/brief
          share/man/man1/briefing.1 share/bash-completion/completions/briefing; do
     [ -e "$q/$f" ] && ok || bad "not installed: $f"
 done
-for f in libbriefing.so libbriefing.a pkgconfig/briefing.pc briefing/briefing-mail.so; do
+for f in libbriefing.so libbriefing.a pkgconfig/briefing.pc briefing/briefing-mail.so briefing/briefing-serve.so; do
     [ -e "$libdir/$f" ] && ok || bad "not installed: $libdir/$f"
 done
 # nothing of the source tree is needed: run from an empty folder
@@ -60,6 +60,7 @@ printf 'id,name,to,cc\nhengshan-2021,衡山县司法局,sfj@example.org,\n' >rcp
 check "mail -o with the moved tree" "$q/bin/briefing" mail "$report" --to rcpt.csv \
     --from "briefing <b@example.org>" -o eml -q
 ls eml/*.eml >/dev/null 2>&1 && ok || bad "mail -o wrote no message"
+check "serve --help loads its module from the moved tree" "$q/bin/briefing" serve --help
 # the manual
 MANWIDTH=80 man -l "$q/share/man/man1/briefing.1" >"$tmp/man" 2>"$tmp/manerr" && grep -q "EXIT STATUS" "$tmp/man" &&
     ok || bad "man page: $(head -3 "$tmp/manerr")"
