@@ -216,8 +216,14 @@ try:
     conn.close()
 
     # --- metrics ------------------------------------------------------------------
-    st, h, m = s.request("GET", "/metrics")
-    m = m.decode()
+    # the 413's connection may still be closing on the server (its request
+    # counted in flight until its completion callback runs): ask again briefly
+    for _ in range(40):
+        st, h, m = s.request("GET", "/metrics")
+        m = m.decode()
+        if "briefing_http_requests_in_flight 1\n" in m:
+            break
+        time.sleep(0.05)
     c.ok(st == 200 and h["content-type"].startswith("text/plain"), f"/metrics: {st}")
     c.ok(f'briefing_http_requests_total{{route="/v1/render",code="200"}} ' in m, "metrics: render 200 counted")
     c.ok('briefing_http_requests_total{route="/v1/render",code="422"}' in m, "metrics: 422 counted")
