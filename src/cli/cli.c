@@ -204,6 +204,15 @@ long long cli_source_date_epoch(void) {
     return v;
 }
 
+bool cli_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || end == s || v < (long)lo || v > (long)hi) return false;
+    *out = (unsigned)v;
+    return true;
+}
+
 bool cli_is_assignment(const char *s) {
     const char *eq = strchr(s, '=');
     return eq && eq > s;

@@ -58,6 +58,8 @@ long long cli_source_date_epoch(void);
 /* Writes every laid-out line as one JSON object per line. */
 bool cli_dump_lines(const layout_doc *doc, const char *path, diag_list *d);
 void cli_json_string(FILE *f, const char *s, size_t len);
+/* A decimal integer in [lo, hi], the whole of s (an option's value). */
+bool cli_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out);
 /* "NAME=VALUE" with a non-empty NAME (the argument of --set). */
 bool cli_is_assignment(const char *s);
 

@@ -82,15 +82,6 @@ static bool parse_shard(const char *s, unsigned *k, unsigned *n) {
     return true;
 }
 
-static bool parse_jobs(const char *s, unsigned *out) {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || end == s || v < 1 || v > 256) return false;
-    *out = (unsigned)v;
-    return true;
-}
-
 int cmd_batch(int argc, char **argv) {
     const char *outdir = NULL, *tpath = NULL, *fpath = NULL, *name = NULL;
     unsigned jobs = 0, shard_k = 0, shard_n = 0;
@@ -123,7 +114,7 @@ int cmd_batch(int argc, char **argv) {
             }
         }
         else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
-            if (!parse_jobs(argv[++i], &jobs)) {
+            if (!cli_parse_uint(argv[++i], 1, 256, &jobs)) {
                 fprintf(stderr, "briefing: -j takes a number from 1 to 256 (got \"%s\")\n", argv[i]);
                 free(inputs);
                 free(meta);

@@ -76,15 +76,6 @@ static bool parse_size(const char *s, size_t *out) {
     return true;
 }
 
-static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out) {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || end == s || v < (long)lo || v > (long)hi) return false;
-    *out = (unsigned)v;
-    return true;
-}
-
 /* Seconds, with decimals ("0.5"), to milliseconds in [1, 86400000]. */
 static bool parse_seconds(const char *s, long *ms) {
     char *end;
@@ -191,9 +182,9 @@ static bool parse_args(int argc, char **argv, mail_args *a) {
         } else if (!strcmp(s, "--max-size") && next) {
             if (!parse_size(argv[++i], &a->max_bytes)) return bad_value(s, "bytes, 1024 or more");
         } else if ((!strcmp(s, "-j") || !strcmp(s, "--jobs")) && next) {
-            if (!parse_uint(argv[++i], 1, 64, &a->jobs)) return bad_value(s, "1 to 64");
+            if (!cli_parse_uint(argv[++i], 1, 64, &a->jobs)) return bad_value(s, "1 to 64");
         } else if (!strcmp(s, "--retries") && next) {
-            if (!parse_uint(argv[++i], 0, 20, &a->retries)) return bad_value(s, "0 to 20");
+            if (!cli_parse_uint(argv[++i], 0, 20, &a->retries)) return bad_value(s, "0 to 20");
         } else if (!strcmp(s, "--retry-wait") && next) {
             if (!parse_seconds(argv[++i], &a->retry_wait_ms))
                 return bad_value(s, "seconds (e.g. 2 or 0.5)");

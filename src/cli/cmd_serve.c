@@ -37,15 +37,6 @@ static void serve_usage(FILE *to) {
           to);
 }
 
-static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out) {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || end == s || v < (long)lo || v > (long)hi) return false;
-    *out = (unsigned)v;
-    return true;
-}
-
 /* Each connection holds a descriptor: lift the soft limit to the hard one so
  * that a few thousand connections can be open (the usual soft limit is 1024). */
 static void raise_fd_limit(void) {
@@ -70,12 +61,12 @@ int cmd_serve(int argc, char **argv) {
         else if (!strcmp(a, "--templates") && has_next) tdir = argv[++i];
         else if (!strcmp(a, "--fonts") && has_next) fpath = argv[++i];
         else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next)
-            bad = !parse_uint(argv[++i], 1, 256, &jobs);
-        else if (!strcmp(a, "--queue") && has_next) bad = !parse_uint(argv[++i], 1, 100000, &queue);
+            bad = !cli_parse_uint(argv[++i], 1, 256, &jobs);
+        else if (!strcmp(a, "--queue") && has_next) bad = !cli_parse_uint(argv[++i], 1, 100000, &queue);
         else if (!strcmp(a, "--deadline") && has_next)
-            bad = !parse_uint(argv[++i], 1, 3600, &deadline);
+            bad = !cli_parse_uint(argv[++i], 1, 3600, &deadline);
         else if (!strcmp(a, "--timeout") && has_next)
-            bad = !parse_uint(argv[++i], 1, 3600, &timeout);
+            bad = !cli_parse_uint(argv[++i], 1, 3600, &timeout);
         else {
             fprintf(stderr, "briefing: unknown or incomplete option \"%s\"\n", a);
             serve_usage(stderr);

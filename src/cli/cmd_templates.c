@@ -12,21 +12,7 @@
 #include "util/file.h"
 #include "util/strmap.h"
 #include "util/strsort.h"
-#include "util/json_text.h"
 #include "util/xalloc.h"
-
-static char *description(const char *path) {
-    diag_list *d = diag_list_new();
-    size_t len = 0;
-    char *text = file_read_all(path, 1 << 20, &len, d);
-    diag_list_free(d);
-    cJSON *root = text ? json_parse_raw(text, len, NULL) : NULL;
-    free(text);
-    const cJSON *desc = cJSON_GetObjectItemCaseSensitive(root, "description");
-    char *s = cJSON_IsString(desc) ? xstrdup(desc->valuestring) : xstrdup("(no description)");
-    cJSON_Delete(root);
-    return s;
-}
 
 /* The .json files of a folder, sorted by name. */
 static size_t list_dir(const char *dir, char ***names) {
@@ -74,7 +60,8 @@ int cmd_templates(int argc, char **argv) {
             char *path = xasprintf("%s/%s.json", dirs[k], names[i]);
             if (!str_map_get(&seen, names[i])) {
                 str_map_put(&seen, names[i], path);
-                char *desc = description(path);
+                char *desc = tmpl_read_description(path);
+                if (!desc) desc = xstrdup("(no description)");
                 printf("%-12s %s\n%-12s (%s)\n", names[i], desc, "", path);
                 free(desc);
             }

@@ -584,8 +584,9 @@ static bool embed_cff_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
     HPDF_Dict desc = font_descriptor(c, face, base, "FontFile3", fs3);
     if (!desc) return pdf_fail(c, "create the font descriptor of %s", fam);
 
-    uint32_t *order = pairs_by_cid(f, (uint32_t)n);
-    if (!order) return pdf_fail(c, "embed font %s: two glyphs with one CID", fam);
+    /* CID i + 1 for pair i: the pairs are already in CID order */
+    uint32_t *order = xmalloc((n ? n : 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++) order[i] = (uint32_t)i;
     int dw = build_widths(f, order);
     HPDF_Dict cid = new_dict(c);
     HPDF_Dict sysinfo = HPDF_Dict_New(c->doc->mmgr);

@@ -34,7 +34,6 @@
 #include "serve/serve_pool.h"
 #include "serve/serve_web.h"
 #include "serve/serve_zip.h"
-#include "util/json_text.h"
 #include "util/file.h"
 #include "util/strsort.h"
 #include "util/xalloc.h"
@@ -123,19 +122,6 @@ static bool template_name_ok(const char *s) {
     return n > 0 && n <= TEMPLATE_NAME_MAX;
 }
 
-static char *template_description(const char *path) {
-    diag_list *d = diag_list_new();
-    size_t len = 0;
-    char *text = file_read_all(path, 1 << 20, &len, d);
-    diag_list_free(d);
-    cJSON *root = text ? json_parse_raw(text, len, NULL) : NULL;
-    free(text);
-    const cJSON *desc = cJSON_GetObjectItemCaseSensitive(root, "description");
-    char *s = xstrdup(cJSON_IsString(desc) ? desc->valuestring : "");
-    cJSON_Delete(root);
-    return s;
-}
-
 static const template_entry *find_template(const serve *s, const char *name) {
     for (size_t i = 0; i < s->n_templates; i++)
         if (!strcmp(s->templates[i].name, name)) return &s->templates[i];
@@ -204,7 +190,7 @@ static void load_templates(serve *s, diag_list *d) {
             }
             xgrow(&s->templates, &cap, s->n_templates + 1, sizeof *s->templates);
             s->templates[s->n_templates++] =
-                (template_entry){name, template_description(path), path, t};
+                (template_entry){name, xstrdup(t->description), path, t};
         }
         free(refs);
         free(names);

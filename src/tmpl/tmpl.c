@@ -308,7 +308,7 @@ tmpl *tmpl_parse(const char *json, size_t len, const char *source, diag_list *d)
     t->page_limit = (unsigned)tp_count(&c, root, "$", "page_limit", 0, 1, 1000);
     if ((v = tp_member(&c, root, "$", "blocks", true))) tp_parse_blocks(&c, v, t);
     free(tp_string(&c, root, "$", "name", NULL, false));
-    free(tp_string(&c, root, "$", "description", NULL, false));
+    t->description = tp_string(&c, root, "$", "description", "", false);
 done:
     cJSON_Delete(root);
     if (c.errors) {
@@ -336,6 +336,7 @@ const tmpl_font_role *tmpl_font_role_find(const tmpl *t, const char *name) {
 void tmpl_free(tmpl *t) {
     if (!t) return;
     free(t->source);
+    free(t->description);
     for (size_t i = 0; i < t->n_fonts; i++) {
         free(t->fonts[i].name);
         for (size_t j = 0; j < t->fonts[i].n_families; j++) free(t->fonts[i].families[j]);
@@ -360,4 +361,17 @@ void tmpl_free(tmpl *t) {
     for (size_t i = 0; i < t->table.n_columns; i++) free(t->table.columns[i].header);
     free(t->table.columns);
     free(t);
+}
+
+char *tmpl_read_description(const char *path) {
+    diag_list *d = diag_list_new();
+    size_t len = 0;
+    char *text = file_read_all(path, TMPL_MAX_BYTES, &len, d);
+    diag_list_free(d);
+    cJSON *root = text ? json_parse_raw(text, len, NULL) : NULL;
+    free(text);
+    const cJSON *desc = cJSON_GetObjectItemCaseSensitive(root, "description");
+    char *s = cJSON_IsString(desc) ? xstrdup(desc->valuestring) : NULL;
+    cJSON_Delete(root);
+    return s;
 }

@@ -187,6 +187,7 @@ typedef enum {
 
 typedef struct tmpl {
     char *source;
+    char *description; /* $.description, "" when it has none */
     double page_width, page_height;                             /* points */
     double margin_top, margin_right, margin_bottom, margin_left; /* points */
     /* Layout grid (GB/T 9704): every text line sits on a line of the grid. */
@@ -220,6 +221,9 @@ typedef struct tmpl {
 tmpl *tmpl_load(const char *path, diag_list *d);
 tmpl *tmpl_parse(const char *json, size_t len, const char *source, diag_list *d);
 void tmpl_free(tmpl *t); /* accepts NULL */
+/* A template file's $.description without loading the template (for
+ * listing many); NULL when it has none or cannot be read. Caller frees. */
+char *tmpl_read_description(const char *path);
 
 const tmpl_font_role *tmpl_font_role_find(const tmpl *t, const char *name);
 /* Name of a built-in style. */
