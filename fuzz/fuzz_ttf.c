@@ -1,9 +1,9 @@
 /* libFuzzer target: arbitrary bytes as a font file, through the TrueType
- * subsetter (src/pdf/pdf_ttf.c) and, when they hold a CFF table, the CFF
+ * subsetter (src/font/font_ttf.c) and, when they hold a CFF table, the CFF
  * reader and subsetter (src/font/font_cff*.c), which read font tables in
  * place and must refuse what they cannot read instead of reading past it. The first byte
  * chooses exact or simplified outlines and whether the glyphs are also read
- * through a pdf_ttf_reader, the next ones which glyphs to keep.
+ * through a font_reader, the next ones which glyphs to keep.
  *
  * Invariants: no crash, leak or undefined behaviour (the sanitizers); a
  * subset that was written is itself a font the subsetter accepts, with the
@@ -19,7 +19,7 @@
 #include <hb.h>
 
 #include "font/font_cff.h"
-#include "pdf/pdf_ttf.h"
+#include "font/font_ttf.h"
 #include "util/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -64,17 +64,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint32_t new_gid[MAX_GIDS];
     unsigned n_glyphs = 0;
     char err[160];
-    bool supported = pdf_ttf_supported(face);
-    bool made = supported && pdf_ttf_subset(face, "Fuzz", gids, n, tolerance, NULL, &out, new_gid,
+    bool supported = font_ttf_supported(face);
+    bool made = supported && font_ttf_subset(face, "Fuzz", gids, n, tolerance, NULL, &out, new_gid,
                                             &n_glyphs, err, sizeof err);
     if (supported && with_reader) {
         span whole = {data, size};
-        pdf_ttf_reader rd = {read_span, &whole};
+        font_reader rd = {read_span, &whole};
         buf viaread;
         buf_init(&viaread);
         uint32_t ng[MAX_GIDS];
         unsigned cnt = 0;
-        bool made2 = pdf_ttf_subset(face, "Fuzz", gids, n, tolerance, &rd, &viaread, ng, &cnt, err,
+        bool made2 = font_ttf_subset(face, "Fuzz", gids, n, tolerance, &rd, &viaread, ng, &cnt, err,
                                     sizeof err);
         if (made2 != made || (made && (viaread.len != out.len || cnt != n_glyphs ||
                                        memcmp(viaread.data, out.data, out.len) != 0 ||
@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         hb_blob_t *sub_blob = hb_blob_create(out.data, (unsigned)out.len,
                                              HB_MEMORY_MODE_READONLY, NULL, NULL);
         hb_face_t *sub = hb_face_create(sub_blob, 0);
-        if (!pdf_ttf_supported(sub) || hb_face_get_glyph_count(sub) != n_glyphs) {
+        if (!font_ttf_supported(sub) || hb_face_get_glyph_count(sub) != n_glyphs) {
             fprintf(stderr, "fuzz: the subset is not a font the subsetter accepts\n");
             abort();
         }
@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         buf out2;
         buf_init(&out2);
         unsigned n2 = 0;
-        if (!pdf_ttf_subset(sub, "Fuzz", again, n, 0, NULL, &out2, again_new, &n2, err, sizeof err) ||
+        if (!font_ttf_subset(sub, "Fuzz", again, n, 0, NULL, &out2, again_new, &n2, err, sizeof err) ||
             n2 != n_glyphs) {
             fprintf(stderr, "fuzz: the subset cannot be subset again: %s\n", err);
             abort();
@@ -127,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             /* a cache changes nothing: filled, then read */
             font_cff_cache *cache = font_cff_cache_new();
             span tspan = {tp, tlen};
-            font_cff_reader crd = {read_span, &tspan};
+            font_reader crd = {read_span, &tspan};
             for (int round = 0; round < 3; round++) {
                 buf viac;
                 buf_init(&viac);

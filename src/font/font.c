@@ -426,7 +426,7 @@ static font_face *open_face(font_file *ff, const char *family, char *path, unsig
         font_face_free(f);
         return NULL;
     }
-    /* The PDF writer embeds TrueType outlines (src/pdf/pdf_ttf.c) and
+    /* The PDF writer embeds TrueType outlines (src/font/font_ttf.c) and
      * CID-keyed CFF ones (font_cff.c, read here once for every document);
      * any other face is refused here, by name, rather than producing a
      * document with a font no reader should accept. */

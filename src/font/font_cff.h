@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "../util/buf.h"
+#include "font_reader.h"
 
 typedef struct font_cff font_cff;
 
@@ -30,15 +31,6 @@ void font_cff_free(font_cff *cff); /* accepts NULL */
 unsigned font_cff_glyph_count(const font_cff *cff);
 /* The CID of glyph gid (gid below the glyph count). */
 uint32_t font_cff_cid(const font_cff *cff, uint32_t gid);
-
-/* Copies len bytes at `at` (inside the table) into dst; false when it
- * cannot. For a process that renders one document and exits, where a read
- * costs less than the page faults of touching each charstring through the
- * font file's mapping (font_face_read). */
-typedef struct font_cff_reader {
-    bool (*read)(void *ctx, const void *at, size_t len, void *dst);
-    void *ctx;
-} font_cff_reader;
 
 /* Flattened charstrings kept from one subset to the next, so a run of
  * documents flattens each glyph once: owned by one thread (a batch worker),
@@ -61,7 +53,7 @@ void font_cff_cache_free(font_cff_cache *cache); /* accepts NULL */
  * charstrings are read through it; with a cache (may be NULL) glyphs
  * flattened before are taken from it. False with a message in err. */
 bool font_cff_subset(const font_cff *cff, const uint32_t *gids, size_t n,
-                     const font_cff_reader *reader, font_cff_cache *cache, buf *out, char *err,
+                     const font_reader *reader, font_cff_cache *cache, buf *out, char *err,
                      size_t err_size);
 
 #endif

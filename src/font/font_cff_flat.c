@@ -211,7 +211,7 @@ static flat_status run(flat *f, cff_span cs, int depth) {
 /* Glyph g's charstring, flattened, appended to out; room is scratch space
  * of MAX_CHARSTRING + 8 bytes, copy of 65536 (for a charstring read through
  * a reader). */
-static flat_status flatten(const font_cff *c, uint32_t g, const font_cff_reader *rd,
+static flat_status flatten(const font_cff *c, uint32_t g, const font_reader *rd,
                            unsigned char *room, unsigned char *copy, buf *out, const char **why) {
     cff_span cs;
     if (!cff_index_item(&c->charstrings, g, &cs)) {
@@ -453,7 +453,7 @@ static void write_cff(const font_cff *c, const plan *p, const buf *glyphs, const
 }
 
 /* Glyph g flattened onto out, from the cache when it holds it. */
-static flat_status flatten_cached(const font_cff *c, uint32_t g, const font_cff_reader *rd,
+static flat_status flatten_cached(const font_cff *c, uint32_t g, const font_reader *rd,
                                   font_cff_cache *k, unsigned char *room, unsigned char *copy,
                                   buf *out, const char **why) {
     const cache_slot *s = k ? cache_find(k, c, g) : NULL;
@@ -467,7 +467,7 @@ static flat_status flatten_cached(const font_cff *c, uint32_t g, const font_cff_
     return st;
 }
 
-bool font_cff_subset(const font_cff *c, const uint32_t *gids, size_t n, const font_cff_reader *rd,
+bool font_cff_subset(const font_cff *c, const uint32_t *gids, size_t n, const font_reader *rd,
                      font_cff_cache *cache, buf *out, char *err, size_t es) {
     if (n > 65534) {
         snprintf(err, es, "more than 65535 glyphs");

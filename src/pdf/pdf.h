@@ -15,7 +15,7 @@ typedef struct pdf_info {
     /* "D:YYYYMMDDHHmmSS" parts; year 0 means no date is written. */
     int year, month, day, hour, minute, second;
     /* How far embedded TrueType outlines may move to take fewer bytes, in
-     * units of 1/1000 em; 0 embeds them exactly (see pdf_ttf_subset). */
+     * units of 1/1000 em; 0 embeds them exactly (see font_ttf_subset). */
     double font_tolerance;
     /* Read glyph outlines from the font files rather than through their
      * mappings (font_face_read): for a process that writes one document.

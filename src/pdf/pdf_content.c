@@ -6,7 +6,7 @@
 #include <math.h>
 
 /* Positions to 1/1000 pt; colours to 4 decimals (1/255 = 0.0039). */
-enum { POS_DECIMALS = 3, COLOR_DECIMALS = 4, ADJ_DECIMALS = 3 };
+enum { POS_DECIMALS = 3, COLOR_DECIMALS = 4, ADJ_DECIMALS = 3, TC_DECIMALS = 4 };
 
 static void put_num(buf *b, double v, int decimals) {
     buf_put_num(b, v, decimals);
@@ -28,7 +28,7 @@ static void put_hex4(buf *b, uint32_t v) {
 }
 
 /* What the content stream has set so far (text state and colours persist
- * across BT/ET; q/Q around the page restores the caller's). */
+ * across runs; q/Q around the page restores the caller's). */
 typedef struct text_state {
     int64_t font; /* -1: none */
     double size;
@@ -36,6 +36,9 @@ typedef struct text_state {
     int render;           /* Tr */
     double line_width;    /* -1: unknown */
     bool round_join;
+    double tc;            /* Tc, as written */
+    bool in_text;         /* inside the page's BT ... ET */
+    double lx, ly;        /* start of the current text line (Td is relative to it) */
 } text_state;
 
 static bool same_run(const layout_glyph *a, const pdf_glyph_ref *ra, const layout_glyph *b,
@@ -44,30 +47,58 @@ static bool same_run(const layout_glyph *a, const pdf_glyph_ref *ra, const layou
            a->bold == b->bold && fabs(a->y - b->y) < 1e-6;
 }
 
-/* One run: BT [state] x y Td [<cids> adj <cids> ...] TJ ET. TJ adjustments
- * carry the difference between where each glyph is placed and where the
- * previous glyph's /W width leaves the pen; the pen is tracked with the
- * rounded adjustments actually written, so rounding never accumulates. */
-static void put_run(buf *b, const pdf_fontset *fs, const layout_glyph *g, const pdf_glyph_ref *refs,
-                    size_t n, text_state *ts) {
-    const pdf_font *f = &fs->fonts[refs[0].font];
-    double size = g[0].size;
-    uint32_t color = g[0].color & 0xffffff;
-    buf_puts(b, "BT\n");
-    if (ts->font != (int64_t)refs[0].font || ts->size != size) {
+/* A placement closer than this to where the pen already is needs no TJ
+ * number: far below a device pixel (0.03 pt at 2400 dpi). */
+#define PEN_TOLERANCE 0.002
+
+/* The gap after glyph k's /W advance, in 1e-4 pt. */
+static long long gap_at(const pdf_font *f, const layout_glyph *g, const pdf_glyph_ref *refs,
+                        size_t k) {
+    double w = f->pairs[refs[k].pair].width * g[k].size / 1000.0;
+    return llround((g[k + 1].x - g[k].x - w) * 10000.0);
+}
+
+/* The space most glyphs of the run leave after their /W advance: a
+ * justified line spreads its slack evenly, so one Tc places most glyphs
+ * and TJ numbers remain only where punctuation is squeezed or a gap
+ * differs (without it every glyph carried a number: a third of a page's
+ * bytes). The majority gap (Boyer-Moore vote, two passes, no sorting),
+ * or 0 when no gap is shared by more than half. */
+static double common_gap(const pdf_font *f, const layout_glyph *g, const pdf_glyph_ref *refs,
+                         size_t n) {
+    if (n < 3) return 0;
+    long long cand = 0;
+    size_t votes = 0;
+    for (size_t k = 0; k + 1 < n; k++) {
+        long long v = gap_at(f, g, refs, k);
+        if (votes == 0) cand = v;
+        if (v == cand) votes++;
+        else votes--;
+    }
+    size_t count = 0;
+    for (size_t k = 0; k + 1 < n; k++)
+        count += gap_at(f, g, refs, k) == cand;
+    return 2 * count > n - 1 ? (double)cand / 10000.0 : 0;
+}
+
+static void put_run_state(buf *b, const pdf_font *f, const layout_glyph *g, size_t font,
+                          text_state *ts) {
+    double size = g->size;
+    uint32_t color = g->color & 0xffffff;
+    if (ts->font != (int64_t)font || ts->size != size) {
         buf_putc(b, '/');
         buf_puts(b, f->res_name);
         buf_putc(b, ' ');
         put_num(b, size, POS_DECIMALS);
         buf_puts(b, "Tf\n");
-        ts->font = refs[0].font;
+        ts->font = (int64_t)font;
         ts->size = size;
     }
     if (ts->fill != (int64_t)color) {
         put_color(b, color, "rg");
         ts->fill = color;
     }
-    if (g[0].bold) {
+    if (g->bold) {
         /* synthetic bold: fill and stroke the outlines with the same colour */
         if (ts->render != 2) {
             buf_puts(b, "2 Tr\n");
@@ -92,25 +123,53 @@ static void put_run(buf *b, const pdf_fontset *fs, const layout_glyph *g, const 
         buf_puts(b, "0 Tr\n");
         ts->render = 0;
     }
-    put_num(b, g[0].x, POS_DECIMALS);
-    put_num(b, g[0].y, POS_DECIMALS);
-    buf_puts(b, "Td\n[<");
-    double pen = g[0].x;
+}
+
+/* One run: [state] dx dy Td [Tc] [<cids> adj <cids> ...] TJ, inside the
+ * page's one text object. Td moves from the previous run's start, so
+ * lines of one measure repeat the same numbers (deflate likes that). The
+ * pen is tracked with the numbers actually written (rounded Td, Tc and TJ
+ * adjustments), so rounding never accumulates past PEN_TOLERANCE. */
+static void put_run(buf *b, const pdf_fontset *fs, const layout_glyph *g, const pdf_glyph_ref *refs,
+                    size_t n, text_state *ts) {
+    const pdf_font *f = &fs->fonts[refs[0].font];
+    double size = g[0].size;
+    if (!ts->in_text) {
+        buf_puts(b, "BT\n");
+        ts->in_text = true;
+        ts->lx = ts->ly = 0;
+    }
+    put_run_state(b, f, &g[0], refs[0].font, ts);
+    double dx = round((g[0].x - ts->lx) * 1000.0) / 1000.0;
+    double dy = round((g[0].y - ts->ly) * 1000.0) / 1000.0;
+    put_num(b, dx, POS_DECIMALS);
+    put_num(b, dy, POS_DECIMALS);
+    buf_puts(b, "Td\n");
+    ts->lx += dx;
+    ts->ly += dy;
+    double tc = common_gap(f, g, refs, n);
+    if (tc != ts->tc) {
+        put_num(b, tc, TC_DECIMALS);
+        buf_puts(b, "Tc\n");
+        ts->tc = tc;
+    }
+    buf_puts(b, "[<");
+    double pen = ts->lx;
     for (size_t k = 0; k < n; k++) {
         const pdf_font_pair *p = &f->pairs[refs[k].pair];
         put_hex4(b, p->cid);
-        pen += p->width * size / 1000.0;
+        pen += p->width * size / 1000.0 + tc;
         if (k + 1 == n) break;
-        double adj = -(g[k + 1].x - pen) * 1000.0 / size;
-        double adj_r = round(adj * 1000.0) / 1000.0;
-        if (fabs(adj) > 0.001 && adj_r != 0) {
-            buf_puts(b, "> ");
-            buf_put_num(b, adj_r, ADJ_DECIMALS);
-            buf_puts(b, " <");
-            pen -= adj_r * size / 1000.0;
-        }
+        double off = g[k + 1].x - pen;
+        if (fabs(off) < PEN_TOLERANCE) continue;
+        double adj = round(-off * 1000.0 / size * 1000.0) / 1000.0;
+        if (adj == 0) continue;
+        buf_puts(b, "> ");
+        buf_put_num(b, adj, ADJ_DECIMALS);
+        buf_puts(b, " <");
+        pen -= adj * size / 1000.0;
     }
-    buf_puts(b, ">] TJ\nET\n");
+    buf_puts(b, ">] TJ\n");
 }
 
 void pdf_content_page(buf *b, const pdf_fontset *fs, const layout_page *pg,
@@ -151,7 +210,7 @@ void pdf_content_page(buf *b, const pdf_fontset *fs, const layout_page *pg,
         put_num(b, r->y1, POS_DECIMALS);
         buf_puts(b, "l S\n");
     }
-    text_state ts = {-1, -1, fill, stroke, 0, lw, false};
+    text_state ts = {-1, -1, fill, stroke, 0, lw, false, 0, false, 0, 0};
     size_t i = 0;
     while (i < pg->n_glyphs) {
         size_t j = i + 1;
@@ -160,5 +219,6 @@ void pdf_content_page(buf *b, const pdf_fontset *fs, const layout_page *pg,
         put_run(b, fs, &pg->glyphs[i], &refs[i], j - i, &ts);
         i = j;
     }
+    if (ts.in_text) buf_puts(b, "ET\n");
     buf_puts(b, "Q\n");
 }

@@ -1,5 +1,5 @@
 /* Font embedding: collect the (glyph, text) pairs each face draws, subset the
- * face (pdf_ttf.c), and write the Type0 font objects with libharu's
+ * face (src/font/font_ttf.c), and write the Type0 font objects with libharu's
  * object API (libharu's own TrueType path cannot express HarfBuzz's glyphs,
  * loses characters above U+FFFF and embeds oversized fonts). */
 #include "pdf_font.h"
@@ -12,7 +12,7 @@
 #include "../util/utf8.h"
 #include "../util/xalloc.h"
 #include "../font/font_cff.h"
-#include "pdf_ttf.h"
+#include "../font/font_ttf.h"
 
 /* ---- collecting pairs -------------------------------------------------- */
 
@@ -161,8 +161,8 @@ static bool subset_font(pdf_ctx *c, const pdf_font *f, subset_result *r) {
     r->new_gid = xmalloc((f->n_pairs ? f->n_pairs : 1) * sizeof *r->new_gid);
     char err[160];
     /* the face is const to its users; font_face_read only reads it */
-    pdf_ttf_reader reader = {read_face, (void *)(uintptr_t)f->face};
-    bool ok = pdf_ttf_subset(font_face_hb_face(f->face), font_face_ps_name(f->face), gids,
+    font_reader reader = {read_face, (void *)(uintptr_t)f->face};
+    bool ok = font_ttf_subset(font_face_hb_face(f->face), font_face_ps_name(f->face), gids,
                              f->n_pairs, c->font_tolerance, c->read_outlines ? &reader : NULL,
                              &r->file, r->new_gid, &r->n_glyphs, err, sizeof err);
     free(gids);
@@ -537,9 +537,33 @@ static HPDF_Dict font_descriptor(pdf_ctx *c, const font_face *face, const char *
     return st == HPDF_OK ? desc : NULL;
 }
 
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The pairs in the order their glyphs take in a CFF subset: the face's own
+ * glyph order, where Source Han/Noto keep related characters (one radical,
+ * one stroke order) together, so deflate finds their shared strokes within
+ * its window (measured: 4 % smaller documents than in the order of first
+ * use). Sets each pair's CID (its place + 1). */
+static uint32_t *cff_pair_order(pdf_font *f) {
+    size_t n = f->n_pairs;
+    uint64_t *key = xmalloc((n ? n : 1) * sizeof *key);
+    for (size_t i = 0; i < n; i++) key[i] = (uint64_t)f->pairs[i].gid << 32 | i;
+    qsort(key, n, sizeof *key, cmp_u64);
+    uint32_t *order = xmalloc((n ? n : 1) * sizeof *order);
+    for (size_t k = 0; k < n; k++) {
+        order[k] = (uint32_t)key[k];
+        f->pairs[order[k]].cid = (uint32_t)k + 1;
+    }
+    free(key);
+    return order;
+}
+
 /* A CFF face: one subset glyph per pair (font_cff_subset copies a glyph
- * drawn with two widths or texts), so pair i has CID i + 1 and the tables
- * are built as for TrueType, without a CIDToGIDMap. */
+ * drawn with two widths or texts), so each pair has its own CID and the
+ * tables are built as for TrueType, without a CIDToGIDMap. */
 static bool embed_cff_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
     const font_face *face = f->face;
     const char *fam = font_face_family(face);
@@ -549,22 +573,23 @@ static bool embed_cff_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
     uint64_t h = 0xcbf29ce484222325ull;
     for (const char *q = font_face_ps_name(face); *q; q++) h = (h ^ (unsigned char)*q) * 0x100000001b3ull;
     unsigned upem = font_face_upem(face);
+    uint32_t *order = cff_pair_order(f);
     for (size_t i = 0; i < n; i++) {
         pdf_font_pair *p = &f->pairs[i];
-        gids[i] = p->gid;
-        p->cid = (uint32_t)i + 1;
+        gids[p->cid - 1] = p->gid;
         p->width = (int32_t)scale_1000(font_face_advance(face, p->gid), upem) + p->extra;
         h = (h ^ p->gid) * 0x100000001b3ull;
     }
     buf file;
     buf_init(&file);
     char err[160];
-    font_cff_reader rd = {read_face, (void *)(uintptr_t)face};
+    font_reader rd = {read_face, (void *)(uintptr_t)face};
     bool ok = font_cff_subset(font_face_cff(face), gids, n, c->read_outlines ? &rd : NULL,
                               c->cff_cache, &file, err, sizeof err);
     free(gids);
     if (!ok) {
         buf_free(&file);
+        free(order);
         return pdf_fail(c, "subset font %s: %s", fam, err);
     }
     char tag[7];
@@ -580,13 +605,16 @@ static bool embed_cff_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
     ok = fs3 && HPDF_Dict_AddName(fs3, "Subtype", "CIDFontType0C") == HPDF_OK &&
          pdf_stream_put_font(c, fs3, file.data, file.len);
     buf_free(&file);
-    if (!ok) return pdf_fail(c, "create the font file object of %s", fam);
+    if (!ok) {
+        free(order);
+        return pdf_fail(c, "create the font file object of %s", fam);
+    }
     HPDF_Dict desc = font_descriptor(c, face, base, "FontFile3", fs3);
-    if (!desc) return pdf_fail(c, "create the font descriptor of %s", fam);
+    if (!desc) {
+        free(order);
+        return pdf_fail(c, "create the font descriptor of %s", fam);
+    }
 
-    /* CID i + 1 for pair i: the pairs are already in CID order */
-    uint32_t *order = xmalloc((n ? n : 1) * sizeof *order);
-    for (size_t i = 0; i < n; i++) order[i] = (uint32_t)i;
     int dw = build_widths(f, order);
     HPDF_Dict cid = new_dict(c);
     HPDF_Dict sysinfo = HPDF_Dict_New(c->doc->mmgr);

@@ -148,7 +148,7 @@ static void one_face(FT_Library ft, const char *path, unsigned index) {
     buf via;
     buf_init(&via);
     size_t reads = 0;
-    font_cff_reader rd = {read_mem, &reads};
+    font_reader rd = {read_mem, &reads};
     CHECK(font_cff_subset(cff, gids, n, &rd, NULL, &via, err, sizeof err));
     CHECK(via.len == flat.len && memcmp(via.data, flat.data, flat.len) == 0);
     CHECK(reads == n); /* each distinct glyph once: .notdef and n - 1 (one is asked twice) */

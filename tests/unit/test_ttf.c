@@ -1,4 +1,4 @@
-/* The TrueType subsetter (src/pdf/pdf_ttf.c), checked with FreeType as an
+/* The TrueType subsetter (src/font/font_ttf.c), checked with FreeType as an
  * independent reader: the subset loads, every glyph keeps its advance and,
  * at tolerance 0, its exact outline; with a tolerance, every point of the
  * written outline lies within it of the face's outline and back, and the
@@ -16,7 +16,7 @@
 
 #include "check.h"
 #include "font/font.h"
-#include "pdf/pdf_ttf.h"
+#include "font/font_ttf.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/xalloc.h"
@@ -129,7 +129,7 @@ static int make_subset(FT_Library ft, hb_face_t *hb, const uint32_t *gids, size_
     s->new_gid = xmalloc(n * sizeof *s->new_gid);
     s->face = NULL;
     char err[160] = "";
-    if (!pdf_ttf_subset(hb, "Test-Regular", gids, n, tol, NULL, &s->data, s->new_gid, &s->n_glyphs,
+    if (!font_ttf_subset(hb, "Test-Regular", gids, n, tol, NULL, &s->data, s->new_gid, &s->n_glyphs,
                         err, sizeof err)) {
         fprintf(stderr, "    subset failed: %s\n", err);
         return 0;
@@ -249,7 +249,7 @@ static void check_face(FT_Library ft, const font_face *f, const uint32_t *gids, 
         uint32_t ng[64];
         unsigned cnt;
         char err[160];
-        (void)pdf_ttf_subset(bad, "X", all, m, round % 2 ? 3 : 0, NULL, &out, ng, &cnt, err, sizeof err);
+        (void)font_ttf_subset(bad, "X", all, m, round % 2 ? 3 : 0, NULL, &out, ng, &cnt, err, sizeof err);
         buf_free(&out);
         hb_face_destroy(bad);
         hb_blob_destroy(copy);
@@ -290,9 +290,9 @@ static void check_reader(const font_face *face, const uint32_t *gids, size_t n, 
     buf_init(&a);
     buf_init(&b);
     counting_reader cr = {face, 0, 0, 0};
-    pdf_ttf_reader rd = {count_read, &cr};
-    CHECK(pdf_ttf_subset(hb, "T", gids, n, tol, NULL, &a, ng1, &c1, err, sizeof err));
-    CHECK(pdf_ttf_subset(hb, "T", gids, n, tol, &rd, &b, ng2, &c2, err, sizeof err));
+    font_reader rd = {count_read, &cr};
+    CHECK(font_ttf_subset(hb, "T", gids, n, tol, NULL, &a, ng1, &c1, err, sizeof err));
+    CHECK(font_ttf_subset(hb, "T", gids, n, tol, &rd, &b, ng2, &c2, err, sizeof err));
     CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
     CHECK(c1 == c2 && memcmp(ng1, ng2, n * sizeof *ng1) == 0);
     CHECK(cr.calls > 0);
@@ -306,13 +306,13 @@ static void check_reader(const font_face *face, const uint32_t *gids, size_t n, 
     for (unsigned i = 0; i < 40; i++)
         run[i] = 100 + i;
     counting_reader rr = {face, 0, 0, 0};
-    pdf_ttf_reader rrd = {count_read, &rr};
+    font_reader rrd = {count_read, &rr};
     buf r1, r2;
     buf_init(&r1);
     buf_init(&r2);
     uint32_t rn1[40], rn2[40];
-    CHECK(pdf_ttf_subset(hb, "T", run, 40, tol, NULL, &r1, rn1, &c1, err, sizeof err));
-    CHECK(pdf_ttf_subset(hb, "T", run, 40, tol, &rrd, &r2, rn2, &c2, err, sizeof err));
+    CHECK(font_ttf_subset(hb, "T", run, 40, tol, NULL, &r1, rn1, &c1, err, sizeof err));
+    CHECK(font_ttf_subset(hb, "T", run, 40, tol, &rrd, &r2, rn2, &c2, err, sizeof err));
     CHECK(r1.len == r2.len && memcmp(r1.data, r2.data, r1.len) == 0);
     printf("    %zu reads for 41 glyphs\n", rr.calls);
     CHECK(rr.calls >= 2 && rr.calls <= 9);
@@ -321,11 +321,11 @@ static void check_reader(const font_face *face, const uint32_t *gids, size_t n, 
 
     /* a failing read in the middle */
     counting_reader bad = {face, 0, 0, cr.calls / 2 + 1};
-    pdf_ttf_reader brd = {count_read, &bad};
+    font_reader brd = {count_read, &bad};
     buf c;
     buf_init(&c);
     err[0] = 0;
-    CHECK(!pdf_ttf_subset(hb, "T", gids, n, tol, &brd, &c, ng2, &c2, err, sizeof err));
+    CHECK(!font_ttf_subset(hb, "T", gids, n, tol, &brd, &c, ng2, &c2, err, sizeof err));
     CHECK(strstr(err, "cannot read") != NULL);
 
     /* font_face_read refuses ranges outside the file */
@@ -401,14 +401,14 @@ int main(void) {
             char err[160] = "";
             buf out;
             buf_init(&out);
-            CHECK(pdf_ttf_subset(face, "Empty", gids, 1, 2, NULL, &out, ng, &cnt, err, sizeof err));
+            CHECK(font_ttf_subset(face, "Empty", gids, 1, 2, NULL, &out, ng, &cnt, err, sizeof err));
             CHECK(cnt == 2 && ng[0] == 1);
             hb_blob_t *sb = hb_blob_create(out.data, (unsigned)out.len, HB_MEMORY_MODE_READONLY, NULL, NULL);
             hb_face_t *sub = hb_face_create(sb, 0);
-            CHECK(pdf_ttf_supported(sub));
+            CHECK(font_ttf_supported(sub));
             buf again;
             buf_init(&again);
-            CHECK(pdf_ttf_subset(sub, "Empty", ng, 1, 0, NULL, &again, gids, &cnt, err, sizeof err) && cnt == 2);
+            CHECK(font_ttf_subset(sub, "Empty", ng, 1, 0, NULL, &again, gids, &cnt, err, sizeof err) && cnt == 2);
             FT_Face fe = NULL;
             CHECK(FT_New_Memory_Face(ft, (const FT_Byte *)out.data, (FT_Long)out.len, 0, &fe) == 0);
             if (fe) FT_Done_Face(fe);

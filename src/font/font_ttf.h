@@ -1,11 +1,11 @@
 /* A TrueType (glyf) subsetter for embedding: reads the face's tables in
  * place, keeps .notdef, the glyphs asked for and the components they use,
  * drops hinting, and can simplify outlines within a stated tolerance to make
- * the embedded program smaller. Faces without glyf outlines (CFF) are
- * refused when the font manifest is loaded (src/font/font.c). Internal to
- * the PDF writer. */
-#ifndef BRIEFING_PDF_TTF_H
-#define BRIEFING_PDF_TTF_H
+ * the embedded program smaller; the PDF writer embeds its output as
+ * FontFile2. Faces with CFF outlines go to font_cff.h. Written a function
+ * per table (font_ttf.c), as MuPDF's subset-ttf.c reads. */
+#ifndef BRIEFING_FONT_TTF_H
+#define BRIEFING_FONT_TTF_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,18 +14,11 @@
 #include <hb.h>
 
 #include "../util/buf.h"
+#include "font_reader.h"
 
 /* True when the face has TrueType outlines this writer can subset: head,
  * hhea, maxp 1.0, hmtx, loca and glyf, with consistent sizes. */
-bool pdf_ttf_supported(hb_face_t *face);
-
-/* Reads glyph outlines from the font file instead of through the face's
- * mapping: read() copies len bytes at `at`, a pointer into the face's glyf
- * table, into dst (see font_face_read). */
-typedef struct pdf_ttf_reader {
-    bool (*read)(void *ctx, const void *at, size_t len, void *dst);
-    void *ctx;
-} pdf_ttf_reader;
+bool font_ttf_supported(hb_face_t *face);
 
 /* Appends to out a TrueType font holding .notdef, the glyphs gids[0..n) and
  * the components of composite glyphs, renumbered in ascending order of
@@ -43,8 +36,8 @@ typedef struct pdf_ttf_reader {
  *
  * ps_name names the font in its name table. False with a message in err
  * when the face's tables are malformed; out may then hold partial data. */
-bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, size_t n,
-                    double tolerance, const pdf_ttf_reader *reader, buf *out, uint32_t *new_gid,
+bool font_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, size_t n,
+                    double tolerance, const font_reader *reader, buf *out, uint32_t *new_gid,
                     unsigned *n_glyphs, char *err, size_t errlen);
 
 #endif

@@ -1,4 +1,4 @@
-/* TrueType subsetting for embedding (see pdf_ttf.h).
+/* TrueType subsetting for embedding (see font_ttf.h).
  *
  * Why not hb-subset: for a glyf font it builds a plan over the whole face
  * (cmap, layout closure, name table) and copies every table it keeps, which
@@ -6,7 +6,7 @@
  * TrueType program is small (head, hhea, maxp, hmtx, loca, glyf; OS/2, name
  * and post for strict readers), so the glyphs are read from the face's
  * mapped tables and written once, straight into the output. */
-#include "pdf_ttf.h"
+#include "font_ttf.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -84,7 +84,7 @@ static bool font_in_open(hb_face_t *face, font_in *f) {
     return true;
 }
 
-bool pdf_ttf_supported(hb_face_t *face) {
+bool font_ttf_supported(hb_face_t *face) {
     font_in f;
     bool ok = font_in_open(face, &f);
     font_in_free(&f);
@@ -189,7 +189,7 @@ static long set_find(const glyph_set *s, uint32_t gid) {
 
 /* The bytes of each glyph of a set, by its index in the set: pointers into
  * the mapped glyf table, or into `copy` when they were read (see
- * pdf_ttf_reader). p[k] is NULL when loca points outside the table. */
+ * font_reader). p[k] is NULL when loca points outside the table. */
 typedef struct glyph_src {
     const unsigned char **p;
     unsigned *len;
@@ -212,7 +212,7 @@ typedef struct glyph_run {
     size_t at;           /* in the copy */
 } glyph_run;
 
-static bool glyphs_fetch(const font_in *f, const glyph_set *s, const pdf_ttf_reader *rd,
+static bool glyphs_fetch(const font_in *f, const glyph_set *s, const font_reader *rd,
                          glyph_src *g, char *err, size_t errlen) {
     glyph_src_free(g);
     size_t n = s->n ? s->n : 1;
@@ -280,7 +280,7 @@ static void closure_component(void *v, unsigned off) {
  * final set. Each round fetches the whole set again: CJK faces have no
  * composites (one round), and a Latin face's two or three rounds over a few
  * dozen glyphs cost less than tracking which glyphs are already read. */
-static bool set_close(const font_in *f, glyph_set *s, const pdf_ttf_reader *rd, glyph_src *g,
+static bool set_close(const font_in *f, glyph_set *s, const font_reader *rd, glyph_src *g,
                       char *err, size_t errlen) {
     for (int round = 0;; round++) {
         if (!glyphs_fetch(f, s, rd, g, err, errlen)) return false;
@@ -722,206 +722,226 @@ static void bbox_add(int bbox[4], const unsigned char *glyph) {
     if (b[3] > bbox[3]) bbox[3] = b[3];
 }
 
-typedef struct sfnt_table {
-    uint32_t tag;
-    const unsigned char *p;
-    size_t len;
-} sfnt_table;
-
-bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, size_t n,
-                    double tolerance, const pdf_ttf_reader *reader, buf *out, uint32_t *new_gid,
-                    unsigned *n_glyphs, char *err, size_t errlen) {
+/* One subset being written: the face's tables, the glyph set and, per glyph
+ * of the set, what glyf, loca and hmtx need. */
+typedef struct ttf_subset {
     font_in f;
-    bool ok = false;
-    glyph_set set = {0};
-    glyph_src src = {0};
+    glyph_set set;
+    glyph_src src;
     scratch sc;
-    memset(&sc, 0, sizeof sc);
-    buf loca, hmtx, name;
-    buf_init(&loca);
-    buf_init(&hmtx);
-    buf_init(&name);
-    uint32_t *offsets = NULL;
-    uint16_t *adv = NULL;
-    int16_t *lsb = NULL;
-    if (!font_in_open(face, &f)) {
-        fail(err, errlen, "not a TrueType font with glyf outlines");
-        goto out;
-    }
+    double tol, eps; /* font units; eps: what is left for dropping points */
+    int grid;
+    uint32_t *offsets; /* set.n + 1 offsets into glyf */
+    uint16_t *adv;
+    int16_t *lsb;
+    int bbox[4];
+    size_t glyf_len;
+    bool long_loca;
+    size_t n_hmetrics; /* written to hmtx and hhea */
+    char *err;
+    size_t errlen;
+} ttf_subset;
 
-    /* the set: .notdef, the glyphs asked for, their components */
-    set.cap = n + 1;
-    set.ids = xmalloc(set.cap * sizeof *set.ids);
-    set.ids[set.n++] = 0;
+static void subset_free(ttf_subset *s) {
+    free(s->offsets);
+    free(s->adv);
+    free(s->lsb);
+    free(s->set.ids);
+    glyph_src_free(&s->src);
+    scratch_free(&s->sc);
+    font_in_free(&s->f);
+}
+
+/* The set: .notdef, the glyphs asked for, their components. */
+static bool plan_glyphs(ttf_subset *s, const uint32_t *gids, size_t n, const font_reader *rd,
+                        uint32_t *new_gid) {
+    s->set.cap = n + 1;
+    s->set.ids = xmalloc(s->set.cap * sizeof *s->set.ids);
+    s->set.ids[s->set.n++] = 0;
     for (size_t i = 0; i < n; i++) {
-        if (gids[i] >= f.n_glyphs) {
-            fail(err, errlen, "glyph %u is beyond the font's %u glyphs", (unsigned)gids[i],
-                 f.n_glyphs);
-            goto out;
+        if (gids[i] >= s->f.n_glyphs) {
+            fail(s->err, s->errlen, "glyph %u is beyond the font's %u glyphs", (unsigned)gids[i],
+                 s->f.n_glyphs);
+            return false;
         }
-        set.ids[set.n++] = gids[i];
+        s->set.ids[s->set.n++] = gids[i];
     }
-    set_normalize(&set);
-    if (!set_close(&f, &set, reader, &src, err, errlen)) goto out;
-    if (set.n > 65535) {
-        fail(err, errlen, "more than 65535 glyphs");
-        goto out;
+    set_normalize(&s->set);
+    if (!set_close(&s->f, &s->set, rd, &s->src, s->err, s->errlen)) return false;
+    if (s->set.n > 65535) {
+        fail(s->err, s->errlen, "more than 65535 glyphs");
+        return false;
     }
     for (size_t i = 0; i < n; i++)
-        new_gid[i] = (uint32_t)set_find(&set, gids[i]);
+        new_gid[i] = (uint32_t)set_find(&s->set, gids[i]);
+    return true;
+}
 
-    /* Tolerance in font units. Coordinates snap to a 2-unit grid once the
-     * budget allows the 1.42 units that costs, which saves a bit per
-     * coordinate after deflate; the rest goes to dropping points. */
-    double tol = tolerance > 0 ? tolerance * f.upem / 1000.0 : 0;
-    int grid = tol >= 2.0 ? 2 : 1;
-    double eps = grid == 2 ? tol - 1.4143 : tol;
+/* A simple glyph as it is, less its instructions. */
+static bool glyph_exact(ttf_subset *s, const unsigned char *g, unsigned len, buf *glyf, int16_t *lsb) {
+    unsigned at = 10 + 2u * (unsigned)rds16(g);
+    if (at + 2 > len || at + 2 + rd16(g + at) > len) return false;
+    unsigned ins = rd16(g + at);
+    buf_append(glyf, g, at);
+    buf_append(glyf, "\0\0", 2);
+    buf_append(glyf, g + at + 2 + ins, len - at - 2 - ins);
+    *lsb = (int16_t)rds16(g + 2);
+    bbox_add(s->bbox, g);
+    return true;
+}
 
-    offsets = xmalloc((set.n + 1) * sizeof *offsets);
-    adv = xmalloc(set.n * sizeof *adv);
-    lsb = xmalloc(set.n * sizeof *lsb);
-    /* The font goes straight into out: the table directory (filled in at
-     * the end), then glyf, then the small tables. One reservation from the
-     * glyphs' sizes in the face, so the program is never copied to grow. */
-    size_t start = out->len, nt = f.os2.len >= 78 ? 9 : 8, glyph_bytes = 0;
-    for (size_t k = 0; k < set.n; k++)
-        glyph_bytes += src.len[k] + 1u;
-    buf_reserve(out, 12 + 16 * nt + glyph_bytes + 8 * set.n + 1024);
-    memset(out->data + out->len, 0, 12 + 16 * nt);
-    out->len += 12 + 16 * nt;
-    size_t g0 = out->len;
-    buf *glyf = out;
-    int bbox[4] = {INT32_MAX, INT32_MAX, INT32_MIN, INT32_MIN};
-    for (size_t k = 0; k < set.n; k++) {
-        uint32_t gid = set.ids[k];
-        const unsigned char *g = src.p[k];
-        unsigned len = src.len[k];
-        offsets[k] = (uint32_t)(glyf->len - g0);
-        adv[k] = (uint16_t)advance_of(&f, gid);
-        lsb[k] = 0;
+/* A simple glyph decoded, simplified within the tolerance, encoded again. */
+static bool glyph_simplified(ttf_subset *s, const unsigned char *g, unsigned len, buf *glyf,
+                             int16_t *lsb) {
+    if (!decode_simple(g, len, &s->sc.in)) return false;
+    simplify(&s->sc.in, &s->sc.out, &s->sc, s->eps, s->grid);
+    size_t at = glyf->len;
+    *lsb = (int16_t)encode_simple(&s->sc.out, &s->sc, glyf);
+    bbox_add(s->bbox, (const unsigned char *)glyf->data + at);
+    return true;
+}
+
+/* A composite glyph: component ids renumbered, instructions dropped. */
+static bool glyph_composite(ttf_subset *s, const unsigned char *g, unsigned len, buf *glyf,
+                            int16_t *lsb) {
+    size_t at = glyf->len;
+    buf_append(glyf, g, len);
+    remap_ctx rc = {(unsigned char *)glyf->data + at, &s->set, true};
+    unsigned end = composite_walk(rc.g, len, remap_component, &rc);
+    if (!end || !rc.ok) return false;
+    unsigned char *p = rc.g + 10;
+    for (;;) {
+        unsigned flags = rd16(p);
+        if (flags & C_INSTRUCTIONS) {
+            flags &= ~(unsigned)C_INSTRUCTIONS;
+            p[0] = (unsigned char)(flags >> 8);
+            p[1] = (unsigned char)flags;
+        }
+        unsigned step = 4 + ((flags & C_ARGS_WORDS) ? 4 : 2);
+        if (flags & C_HAVE_SCALE) step += 2;
+        else if (flags & C_XY_SCALE) step += 4;
+        else if (flags & C_TWO_BY_TWO) step += 8;
+        p += step;
+        if (!(flags & C_MORE)) break;
+    }
+    glyf->len = at + end;
+    *lsb = (int16_t)rds16(g + 2);
+    bbox_add(s->bbox, g);
+    return true;
+}
+
+/* A glyph of the face into glyf; false when malformed. A glyph without
+ * contours is written empty. */
+static bool copy_glyph(ttf_subset *s, const unsigned char *g, unsigned len, buf *glyf,
+                       int16_t *lsb) {
+    int nc = rds16(g);
+    if (nc == 0) return true;
+    if (nc < 0) return glyph_composite(s, g, len, glyf, lsb);
+    if (s->tol == 0) return glyph_exact(s, g, len, glyf, lsb);
+    return glyph_simplified(s, g, len, glyf, lsb);
+}
+
+/* glyf, straight into the output, recording each glyph's offset, advance
+ * and left side bearing and the font's box. */
+static bool write_glyf(ttf_subset *s, buf *glyf) {
+    size_t n = s->set.n, g0 = glyf->len;
+    s->offsets = xmalloc((n + 1) * sizeof *s->offsets);
+    s->adv = xmalloc(n * sizeof *s->adv);
+    s->lsb = xmalloc(n * sizeof *s->lsb);
+    s->bbox[0] = s->bbox[1] = INT32_MAX;
+    s->bbox[2] = s->bbox[3] = INT32_MIN;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t gid = s->set.ids[k];
+        const unsigned char *g = s->src.p[k];
+        unsigned len = s->src.len[k];
+        s->offsets[k] = (uint32_t)(glyf->len - g0);
+        s->adv[k] = (uint16_t)advance_of(&s->f, gid);
+        s->lsb[k] = 0;
         if (!g) {
-            fail(err, errlen, "glyph %u lies outside the glyf table", (unsigned)gid);
-            goto out;
+            fail(s->err, s->errlen, "glyph %u lies outside the glyf table", (unsigned)gid);
+            return false;
         }
         if (len == 0) continue;
         if (len < 10) {
-            fail(err, errlen, "glyph %u is truncated", (unsigned)gid);
-            goto out;
+            fail(s->err, s->errlen, "glyph %u is truncated", (unsigned)gid);
+            return false;
         }
         int nc = rds16(g);
-        if (nc > 0 && tol == 0) {
-            /* exact: the glyph as it is, less its instructions */
-            unsigned at = 10 + 2u * (unsigned)nc;
-            if (at + 2 > len || at + 2 + rd16(g + at) > len) {
-                fail(err, errlen, "glyph %u is malformed", (unsigned)gid);
-                goto out;
-            }
-            unsigned ins = rd16(g + at);
-            buf_append(glyf, g, at);
-            buf_append(glyf, "\0\0", 2);
-            buf_append(glyf, g + at + 2 + ins, len - at - 2 - ins);
-            lsb[k] = (int16_t)rds16(g + 2);
-            bbox_add(bbox, g);
-        } else if (nc > 0) {
-            if (!decode_simple(g, len, &sc.in)) {
-                fail(err, errlen, "glyph %u is malformed", (unsigned)gid);
-                goto out;
-            }
-            simplify(&sc.in, &sc.out, &sc, eps, grid);
-            size_t at = glyf->len;
-            lsb[k] = (int16_t)encode_simple(&sc.out, &sc, glyf);
-            bbox_add(bbox, (const unsigned char *)glyf->data + at);
-        } else if (nc < 0) {
-            /* composite: component ids renumbered, instructions dropped */
-            size_t at = glyf->len;
-            buf_append(glyf, g, len);
-            remap_ctx rc = {(unsigned char *)glyf->data + at, &set, true};
-            unsigned end = composite_walk(rc.g, len, remap_component, &rc);
-            if (!end || !rc.ok) {
-                fail(err, errlen, "composite glyph %u is malformed", (unsigned)gid);
-                goto out;
-            }
-            unsigned char *p = rc.g + 10;
-            for (;;) {
-                unsigned flags = rd16(p);
-                if (flags & C_INSTRUCTIONS) {
-                    flags &= ~(unsigned)C_INSTRUCTIONS;
-                    p[0] = (unsigned char)(flags >> 8);
-                    p[1] = (unsigned char)flags;
-                }
-                unsigned step = 4 + ((flags & C_ARGS_WORDS) ? 4 : 2);
-                if (flags & C_HAVE_SCALE) step += 2;
-                else if (flags & C_XY_SCALE) step += 4;
-                else if (flags & C_TWO_BY_TWO) step += 8;
-                p += step;
-                if (!(flags & C_MORE)) break;
-            }
-            glyf->len = at + end;
-            lsb[k] = (int16_t)rds16(g + 2);
-            bbox_add(bbox, g);
+        if (!copy_glyph(s, g, len, glyf, &s->lsb[k])) {
+            fail(s->err, s->errlen, "%sglyph %u is malformed", nc < 0 ? "composite " : "",
+                 (unsigned)gid);
+            return false;
         }
         if ((glyf->len - g0) & 1) buf_putc(glyf, 0); /* short loca counts words */
     }
-    offsets[set.n] = (uint32_t)(glyf->len - g0);
-    if (bbox[0] > bbox[2]) bbox[0] = bbox[1] = bbox[2] = bbox[3] = 0;
-    size_t glyf_len = glyf->len - g0;
-    bool long_loca = glyf_len > 0x1FFFC;
-    for (size_t k = 0; k <= set.n; k++) {
-        if (long_loca) put32(&loca, offsets[k]);
-        else put16(&loca, offsets[k] / 2);
-    }
+    s->offsets[n] = (uint32_t)(glyf->len - g0);
+    if (s->bbox[0] > s->bbox[2]) s->bbox[0] = s->bbox[1] = s->bbox[2] = s->bbox[3] = 0;
+    s->glyf_len = glyf->len - g0;
+    s->long_loca = s->glyf_len > 0x1FFFC;
+    return true;
+}
 
-    /* hmtx: advances up to the last change, then left side bearings only */
-    size_t n_hm = set.n;
-    while (n_hm > 1 && adv[n_hm - 1] == adv[n_hm - 2])
+static void write_loca(const ttf_subset *s, buf *b) {
+    for (size_t k = 0; k <= s->set.n; k++) {
+        if (s->long_loca) put32(b, s->offsets[k]);
+        else put16(b, s->offsets[k] / 2);
+    }
+}
+
+/* Advances up to the last change, then left side bearings only. */
+static void write_hmtx(ttf_subset *s, buf *b) {
+    size_t n_hm = s->set.n;
+    while (n_hm > 1 && s->adv[n_hm - 1] == s->adv[n_hm - 2])
         n_hm--;
-    for (size_t k = 0; k < set.n; k++) {
-        if (k < n_hm) put16(&hmtx, adv[k]);
-        put16(&hmtx, (unsigned)(uint16_t)lsb[k]);
+    for (size_t k = 0; k < s->set.n; k++) {
+        if (k < n_hm) put16(b, s->adv[k]);
+        put16(b, (unsigned)(uint16_t)s->lsb[k]);
     }
+    s->n_hmetrics = n_hm;
+}
 
-    unsigned char head[54], hhea[36], maxp[32], post[32];
-    memcpy(head, f.head.p, 54);
-    memset(head + 8, 0, 4); /* checkSumAdjustment, set below */
-    for (int i = 0; i < 4; i++) {
-        head[36 + 2 * i] = (unsigned char)((uint16_t)bbox[i] >> 8);
-        head[37 + 2 * i] = (unsigned char)(uint16_t)bbox[i];
-    }
-    head[50] = 0;
-    head[51] = long_loca ? 1 : 0;
-    memcpy(hhea, f.hhea.p, 36);
-    hhea[34] = (unsigned char)(n_hm >> 8);
-    hhea[35] = (unsigned char)n_hm;
-    memcpy(maxp, f.maxp.p, 32);
-    maxp[4] = (unsigned char)(set.n >> 8);
-    maxp[5] = (unsigned char)set.n;
-    memset(post, 0, sizeof post);
-    if (f.post.len >= 32) memcpy(post, f.post.p, 16); /* angle, underline, fixed pitch */
-    post[0] = 0, post[1] = 3, post[2] = 0, post[3] = 0; /* version 3: no glyph names */
-    bool bold = (rd16(f.head.p + 44) & 1) != 0;
-    build_name(&name, ps_name && *ps_name ? ps_name : "Font", bold);
+/* The face's head with the subset's box and loca format; the checksum
+ * adjustment is set once the whole font is written. */
+static void make_head(const ttf_subset *s, unsigned char head[54]) {
+    memcpy(head, s->f.head.p, 54);
+    memset(head + 8, 0, 4);
+    for (int i = 0; i < 4; i++)
+        put16p(head + 36 + 2 * i, (uint16_t)s->bbox[i]);
+    put16p(head + 50, s->long_loca ? 1 : 0);
+}
 
+static void make_hhea(const ttf_subset *s, unsigned char hhea[36]) {
+    memcpy(hhea, s->f.hhea.p, 36);
+    put16p(hhea + 34, (unsigned)s->n_hmetrics);
+}
+
+static void make_maxp(const ttf_subset *s, unsigned char maxp[32]) {
+    memcpy(maxp, s->f.maxp.p, 32);
+    put16p(maxp + 4, (unsigned)s->set.n);
+}
+
+/* Version 3 (no glyph names) keeping the face's italic angle, underline
+ * and fixed pitch. */
+static void make_post(const ttf_subset *s, unsigned char post[32]) {
+    memset(post, 0, 32);
+    if (s->f.post.len >= 32) memcpy(post, s->f.post.p, 16);
+    put32p(post, 0x00030000u);
+}
+
+typedef struct sfnt_table {
+    uint32_t tag;
+    const unsigned char *p; /* NULL: already in place (glyf) */
+    size_t len;
+    size_t at; /* offset in the font */
+} sfnt_table;
+
+/* Appends the tables after glyf (each 4-aligned, zero-padded), then fills
+ * the directory reserved at `start` and head's checksum adjustment. */
+static void write_tables(buf *out, size_t start, sfnt_table *tabs, size_t nt) {
     static const char pad[3] = {0, 0, 0};
-    buf_append(out, pad, ((glyf_len + 3) & ~(size_t)3) - glyf_len);
-    sfnt_table tabs[9];
-    size_t k = 0;
-    if (nt == 9) tabs[k++] = (sfnt_table){TAG('O', 'S', '/', '2'), f.os2.p, f.os2.len};
-    size_t glyf_index = k;
-    tabs[k++] = (sfnt_table){TAG('g', 'l', 'y', 'f'), NULL, glyf_len};
-    tabs[k++] = (sfnt_table){TAG('h', 'e', 'a', 'd'), head, sizeof head};
-    tabs[k++] = (sfnt_table){TAG('h', 'h', 'e', 'a'), hhea, sizeof hhea};
-    tabs[k++] = (sfnt_table){TAG('h', 'm', 't', 'x'), (unsigned char *)hmtx.data, hmtx.len};
-    tabs[k++] = (sfnt_table){TAG('l', 'o', 'c', 'a'), (unsigned char *)loca.data, loca.len};
-    tabs[k++] = (sfnt_table){TAG('m', 'a', 'x', 'p'), maxp, sizeof maxp};
-    tabs[k++] = (sfnt_table){TAG('n', 'a', 'm', 'e'), (unsigned char *)name.data, name.len};
-    tabs[k++] = (sfnt_table){TAG('p', 'o', 's', 't'), post, sizeof post};
-    size_t at[9];
     for (size_t i = 0; i < nt; i++) {
-        if (i == glyf_index) {
-            at[i] = g0 - start;
-            continue;
-        }
-        at[i] = out->len - start;
+        if (!tabs[i].p) continue;
+        tabs[i].at = out->len - start;
         buf_append(out, tabs[i].p, tabs[i].len);
         buf_append(out, pad, ((tabs[i].len + 3) & ~(size_t)3) - tabs[i].len);
     }
@@ -938,29 +958,84 @@ bool pdf_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, 
     size_t head_at = 0;
     uint32_t total = 0; /* the whole font's: tables are 4-aligned and zero-padded */
     for (size_t i = 0; i < nt; i++) {
-        uint32_t sum = checksum(font + at[i], tabs[i].len);
+        uint32_t sum = checksum(font + tabs[i].at, tabs[i].len);
         total += sum;
         d = put32p(d, tabs[i].tag);
         d = put32p(d, sum);
-        d = put32p(d, (uint32_t)at[i]);
+        d = put32p(d, (uint32_t)tabs[i].at);
         d = put32p(d, (uint32_t)tabs[i].len);
-        if (tabs[i].tag == TAG('h', 'e', 'a', 'd')) head_at = at[i];
+        if (tabs[i].tag == TAG('h', 'e', 'a', 'd')) head_at = tabs[i].at;
     }
     total += checksum(font, 12 + 16 * nt);
-    uint32_t adj = 0xB1B0AFBAu - total;
-    put32p(font + head_at + 8, adj);
-    *n_glyphs = (unsigned)set.n;
+    put32p(font + head_at + 8, 0xB1B0AFBAu - total);
+}
+
+bool font_ttf_subset(hb_face_t *face, const char *ps_name, const uint32_t *gids, size_t n,
+                     double tolerance, const font_reader *reader, buf *out, uint32_t *new_gid,
+                     unsigned *n_glyphs, char *err, size_t errlen) {
+    ttf_subset s;
+    memset(&s, 0, sizeof s);
+    s.err = err;
+    s.errlen = errlen;
+    bool ok = false;
+    buf loca, hmtx, name;
+    buf_init(&loca);
+    buf_init(&hmtx);
+    buf_init(&name);
+    if (!font_in_open(face, &s.f)) {
+        fail(err, errlen, "not a TrueType font with glyf outlines");
+        goto out;
+    }
+    if (!plan_glyphs(&s, gids, n, reader, new_gid)) goto out;
+
+    /* Tolerance in font units. Coordinates snap to a 2-unit grid once the
+     * budget allows the 1.42 units that costs, which saves a bit per
+     * coordinate after deflate; the rest goes to dropping points. */
+    s.tol = tolerance > 0 ? tolerance * s.f.upem / 1000.0 : 0;
+    s.grid = s.tol >= 2.0 ? 2 : 1;
+    s.eps = s.grid == 2 ? s.tol - 1.4143 : s.tol;
+
+    /* The font goes straight into out: the table directory (filled in at
+     * the end), then glyf, then the small tables. One reservation from the
+     * glyphs' sizes in the face, so the program is never copied to grow. */
+    size_t start = out->len, nt = s.f.os2.len >= 78 ? 9 : 8, glyph_bytes = 0;
+    for (size_t k = 0; k < s.set.n; k++)
+        glyph_bytes += s.src.len[k] + 1u;
+    buf_reserve(out, 12 + 16 * nt + glyph_bytes + 8 * s.set.n + 1024);
+    memset(out->data + out->len, 0, 12 + 16 * nt);
+    out->len += 12 + 16 * nt;
+    size_t g0 = out->len;
+    if (!write_glyf(&s, out)) goto out;
+    static const char pad[3] = {0, 0, 0};
+    buf_append(out, pad, ((s.glyf_len + 3) & ~(size_t)3) - s.glyf_len);
+
+    write_loca(&s, &loca);
+    write_hmtx(&s, &hmtx);
+    unsigned char head[54], hhea[36], maxp[32], post[32];
+    make_head(&s, head);
+    make_hhea(&s, hhea);
+    make_maxp(&s, maxp);
+    make_post(&s, post);
+    build_name(&name, ps_name && *ps_name ? ps_name : "Font", (rd16(s.f.head.p + 44) & 1) != 0);
+
+    sfnt_table tabs[9];
+    size_t k = 0;
+    if (nt == 9) tabs[k++] = (sfnt_table){TAG('O', 'S', '/', '2'), s.f.os2.p, s.f.os2.len, 0};
+    tabs[k++] = (sfnt_table){TAG('g', 'l', 'y', 'f'), NULL, s.glyf_len, g0 - start};
+    tabs[k++] = (sfnt_table){TAG('h', 'e', 'a', 'd'), head, sizeof head, 0};
+    tabs[k++] = (sfnt_table){TAG('h', 'h', 'e', 'a'), hhea, sizeof hhea, 0};
+    tabs[k++] = (sfnt_table){TAG('h', 'm', 't', 'x'), (unsigned char *)hmtx.data, hmtx.len, 0};
+    tabs[k++] = (sfnt_table){TAG('l', 'o', 'c', 'a'), (unsigned char *)loca.data, loca.len, 0};
+    tabs[k++] = (sfnt_table){TAG('m', 'a', 'x', 'p'), maxp, sizeof maxp, 0};
+    tabs[k++] = (sfnt_table){TAG('n', 'a', 'm', 'e'), (unsigned char *)name.data, name.len, 0};
+    tabs[k++] = (sfnt_table){TAG('p', 'o', 's', 't'), post, sizeof post, 0};
+    write_tables(out, start, tabs, nt);
+    *n_glyphs = (unsigned)s.set.n;
     ok = true;
 out:
-    free(offsets);
-    free(adv);
-    free(lsb);
-    free(set.ids);
-    glyph_src_free(&src);
-    scratch_free(&sc);
+    subset_free(&s);
     buf_free(&loca);
     buf_free(&hmtx);
     buf_free(&name);
-    font_in_free(&f);
     return ok;
 }
