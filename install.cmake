@@ -5,7 +5,7 @@
 # to itself (src/util/datadir.c), so P may move. `cpack` (in build/) makes a
 # .deb of the same tree.
 install(TARGETS briefing RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(TARGETS briefing_mail briefing_serve LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/briefing)
+install(TARGETS briefing_mail briefing_serve briefing_backends LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/briefing)
 install(TARGETS briefing_shared LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         NAMELINK_COMPONENT Unspecified)
 install(FILES ${CMAKE_BINARY_DIR}/libbriefing.a DESTINATION ${CMAKE_INSTALL_LIBDIR})

@@ -26,7 +26,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: bench_import [-n ROUNDS] FILE...\n");
         return 2;
     }
-    importer *im = importer_new();
+    backends *b = backends_new_linked();
+    importer *im = importer_new(b);
     /* ICU's transliterator and its Chinese word dictionary are loaded once
      * per process (0.1 s): not part of a report */
     {
@@ -69,6 +70,7 @@ int main(int argc, char **argv) {
         printf("import: %.1f MB of raw reports per second on one core (%.0f KB in %.2f ms)\n",
                all_bytes / all_s / 1e6, all_bytes / 1e3, all_s * 1e3);
     importer_free(im);
-    import_process_cleanup();
+    import_process_cleanup(b);
+    backends_free(b);
     return 0;
 }

@@ -78,7 +78,9 @@ int main(int argc, char **argv) {
     double t0 = now_ms();
     font_lib *fonts = font_lib_load("fonts/fonts.json", d);
     tmpl *t = tmpl_load(tpath, d);
-    if (t && fonts) render_add_system_fonts(t, fonts, d);
+    backends *b = backends_new_linked();
+    if (t && fonts) render_add_system_fonts(t, fonts, b, d);
+    backends_free(b);
     double t_setup = now_ms() - t0;
     if (!fonts || !t) {
         diag_print(d, stderr);

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
-    im = importer_new();
+    im = importer_new(backends_new_linked()); /* both live as long as the fuzzer */
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #ifndef BRIEFING_INTERNAL_H
 #define BRIEFING_INTERNAL_H
 
+#include "backend/backend.h"
 #include "batch/batch.h"
 #include "font/font.h"
 #include "layout/layout.h"

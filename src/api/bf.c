@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../backend/backend.h"
 #include "../import/import.h"
 #include "../render/render.h"
 #include "../report/report.h"
@@ -50,8 +51,11 @@ bf_setup *bf_setup_load(const char *template_, const char *fonts, bf_diag *d) {
     bf_setup *s = xcalloc(1, sizeof *s);
     bool ok = tpath && (s->t = tmpl_load(tpath, dl(d))) && (s->fonts = font_lib_load(fpath, dl(d)));
     if (ok) {
-        render_add_system_fonts(s->t, s->fonts, dl(d));
-        ok = render_check_fonts(s->t, s->fonts, dl(d));
+        /* the library links its backends in (src/backend/backend.h) */
+        backends *b = backends_new_linked();
+        ok = render_add_system_fonts(s->t, s->fonts, b, dl(d)) &&
+             render_check_fonts(s->t, s->fonts, dl(d));
+        backends_free(b);
     }
     free(data);
     free(tpath);
@@ -75,7 +79,12 @@ bf_report *bf_report_load(const char *path, bf_diag *d) {
         diag_add(dl(d), DIAG_ERROR, NULL, NULL, "bf_report_load: no path");
         return NULL;
     }
-    return (bf_report *)import_load(NULL, path, NULL, dl(d));
+    backends *b = backends_new_linked();
+    importer *im = importer_new(b);
+    report *r = import_load(im, path, NULL, dl(d));
+    importer_free(im);
+    backends_free(b);
+    return (bf_report *)r;
 }
 
 bf_report *bf_report_parse(const void *data, size_t len, const char *source, bf_diag *d) {
@@ -85,7 +94,12 @@ bf_report *bf_report_parse(const void *data, size_t len, const char *source, bf_
                  REPORT_MAX_BYTES);
         return NULL;
     }
-    return (bf_report *)import_parse(NULL, data, len, source, NULL, NULL, dl(d));
+    backends *b = backends_new_linked();
+    importer *im = importer_new(b);
+    report *r = import_parse(im, data, len, source, NULL, NULL, dl(d));
+    importer_free(im);
+    backends_free(b);
+    return (bf_report *)r;
 }
 
 void bf_report_free(bf_report *r) { report_free((report *)r); }

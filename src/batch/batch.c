@@ -187,7 +187,7 @@ batch *batch_new(const tmpl *t, const font_lib *fonts, const batch_opts *opts, d
     if (b->o.jobs == 0) b->o.jobs = batch_default_jobs();
     if (b->o.jobs > MAX_JOBS) b->o.jobs = MAX_JOBS;
     b->out_dir = xstrdup(opts->out_dir);
-    b->im = importer_new();
+    b->im = importer_new(opts->backends);
     b->d = d;
     atomic_init(&b->cancel, false);
     b->manifest_path = out_path(b, "manifest.jsonl");

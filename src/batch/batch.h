@@ -41,6 +41,7 @@ typedef struct batch_opts {
     FILE *log;     /* per-report messages, progress, summary; NULL: none */
     int stdin_fd;  /* read for the input "-" (0 for standard input) */
     const import_opts *import; /* how raw reports are read (NULL: detected) */
+    struct backends *backends; /* what reads them (src/backend/backend.h); not owned */
     const char *name_pattern; /* output names from report fields (batch_pattern_name);
                                  NULL: <id>.pdf */
     /* --shard K/N: with shard_count > 1 this batch handles only the reports

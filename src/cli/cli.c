@@ -224,8 +224,8 @@ char *cli_find_template(const char *name, diag_list *d) {
     return datadir_find_template(name, true, d);
 }
 
-int cli_load_setup(const char *tpath, const char *default_template, const char *fpath, tmpl **t,
-                   font_lib **fonts, diag_list *d) {
+int cli_load_setup(const char *tpath, const char *default_template, const char *fpath,
+                   backends *b, tmpl **t, font_lib **fonts, diag_list *d) {
     char *dir = cli_data_dir();
     char *tdef = xasprintf("%s/templates/%s", dir, default_template);
     char *fdef = xasprintf("%s/fonts/fonts.json", dir);
@@ -236,10 +236,11 @@ int cli_load_setup(const char *tpath, const char *default_template, const char *
     if (!*t) status = EXIT_INPUT;
     else if (!(*fonts = font_lib_load(fpath ? fpath : fdef, d))) status = EXIT_FAIL;
     else {
-        render_add_system_fonts(*t, *fonts, d);
         /* a template this machine cannot set is a usage error, found before
-         * any report is read */
-        if (!render_check_fonts(*t, *fonts, d)) status = EXIT_INPUT;
+         * any report is read; backends that cannot be loaded an
+         * installation problem */
+        if (!render_add_system_fonts(*t, *fonts, b, d)) status = EXIT_FAIL;
+        else if (!render_check_fonts(*t, *fonts, d)) status = EXIT_INPUT;
     }
     free(tdef);
     free(fdef);

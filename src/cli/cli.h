@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "backend/backend.h"
 #include "font/font.h"
 #include "import/import.h"
 #include "layout/layout.h"
@@ -40,11 +41,13 @@ size_t cli_template_dirs(char **dirs);
 char *cli_find_template(const char *name, diag_list *d);
 char *cli_read_fd(int fd, const char *source, size_t max, size_t *len, diag_list *d);
 /* Loads the template (tpath, else templates/<default_template> in the data
- * folder) and the font manifest (fpath, else fonts/fonts.json there).
+ * folder) and the font manifest (fpath, else fonts/fonts.json there), with
+ * the families the manifest lacks from fontconfig through b.
  * Returns EXIT_OK, EXIT_INPUT for a bad template or EXIT_FAIL for unusable
- * fonts, with diagnostics in d; the caller frees *t and *fonts either way. */
-int cli_load_setup(const char *tpath, const char *default_template, const char *fpath, tmpl **t,
-                   font_lib **fonts, diag_list *d);
+ * fonts (or backends that cannot be loaded), with diagnostics in d; the
+ * caller frees *t and *fonts either way. */
+int cli_load_setup(const char *tpath, const char *default_template, const char *fpath,
+                   backends *b, tmpl **t, font_lib **fonts, diag_list *d);
 
 /* For commands that render one document and exit: makes the heap that
  * rendering the given input files will need (estimated from their sizes)
@@ -69,13 +72,20 @@ bool cli_is_assignment(const char *s);
  * is wrong. meta has room for argc entries. */
 int cli_import_option(int argc, char **argv, int *i, import_opts *o, const char **meta);
 
-int cmd_import(int argc, char **argv);
-int cmd_render(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_batch(int argc, char **argv);
-int cmd_compare(int argc, char **argv);
-int cmd_mail(int argc, char **argv);
-int cmd_templates(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
+/* The program's loader of the backends (module.c): briefing-backends.so,
+ * beside the program or in the installed prefix's lib/briefing/. */
+const backend_ops *cli_load_backends(char **why);
+
+/* The sub-commands. b: the backends (raw import, fontconfig), which the
+ * program loads from briefing-backends.so on first need (module.c) and the
+ * command modules link in. */
+int cmd_import(int argc, char **argv, backends *b);
+int cmd_render(int argc, char **argv, backends *b);
+int cmd_check(int argc, char **argv, backends *b);
+int cmd_batch(int argc, char **argv, backends *b);
+int cmd_compare(int argc, char **argv, backends *b);
+int cmd_mail(int argc, char **argv, backends *b);
+int cmd_templates(int argc, char **argv, backends *b);
+int cmd_serve(int argc, char **argv, backends *b);
 
 #endif

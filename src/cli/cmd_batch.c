@@ -82,7 +82,7 @@ static bool parse_shard(const char *s, unsigned *k, unsigned *n) {
     return true;
 }
 
-int cmd_batch(int argc, char **argv) {
+int cmd_batch(int argc, char **argv, backends *bk) {
     const char *outdir = NULL, *tpath = NULL, *fpath = NULL, *name = NULL;
     unsigned jobs = 0, shard_k = 0, shard_n = 0;
     bool quiet = false;
@@ -147,7 +147,7 @@ int cmd_batch(int argc, char **argv) {
     font_lib *fonts = NULL;
     batch *b = NULL;
     tmpl *t = NULL;
-    if ((status = cli_load_setup(tpath, DEFAULT_TEMPLATE, fpath, &t, &fonts, d)) != EXIT_OK)
+    if ((status = cli_load_setup(tpath, DEFAULT_TEMPLATE, fpath, bk, &t, &fonts, d)) != EXIT_OK)
         goto done;
     /* template and font warnings first: they concern every report */
     cli_diag_print(d);
@@ -172,7 +172,8 @@ int cmd_batch(int argc, char **argv) {
                     .stdin_fd = STDIN_FILENO,
                     .name_pattern = name,
                     .shard_index = shard_k ? shard_k - 1 : 0,
-                    .shard_count = shard_n};
+                    .shard_count = shard_n,
+                    .backends = bk};
     b = batch_new(t, fonts, &o, d);
     if (!b) {
         pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -32,11 +32,11 @@ static void check_usage(FILE *to) {
 }
 
 /* The template as render would load it; prints "T: ok (...)" when it is. */
-static int check_template(const char *name, const char *fpath) {
+static int check_template(const char *name, const char *fpath, backends *b) {
     diag_list *d = diag_list_new();
     tmpl *t = NULL;
     font_lib *fonts = NULL;
-    int status = cli_load_setup(name, "briefing.json", fpath, &t, &fonts, d);
+    int status = cli_load_setup(name, "briefing.json", fpath, b, &t, &fonts, d);
     cli_diag_print(d);
     if (status == EXIT_OK)
         printf("%s: ok (%zu styles, %zu blocks, %zu font roles)\n", t->source, t->n_styles,
@@ -49,7 +49,7 @@ static int check_template(const char *name, const char *fpath) {
     return status;
 }
 
-int cmd_check(int argc, char **argv) {
+int cmd_check(int argc, char **argv, backends *b) {
     const char *tname = NULL, *fpath = NULL;
     int status = EXIT_OK;
     const char **meta = xcalloc((size_t)argc + 1, sizeof(char *));
@@ -92,17 +92,18 @@ int cmd_check(int argc, char **argv) {
         free(files);
         return EXIT_INPUT;
     }
-    if (tname) status = check_template(tname, fpath);
+    if (tname) status = check_template(tname, fpath, b);
+    importer *im = importer_new(b);
     for (int i = 0; i < n_files; i++) {
         diag_list *d = diag_list_new();
         report *r = NULL;
         if (!strcmp(files[i], "-")) {
             size_t len = 0;
             char *data = cli_read_fd(STDIN_FILENO, "<stdin>", REPORT_MAX_BYTES, &len, d);
-            if (data) r = import_parse(NULL, data, len, "<stdin>", &io, NULL, d);
+            if (data) r = import_parse(im, data, len, "<stdin>", &io, NULL, d);
             free(data);
         } else {
-            r = import_load(NULL, files[i], &io, d);
+            r = import_load(im, files[i], &io, d);
         }
         cli_diag_print(d);
         if (!r) status = EXIT_INPUT;
@@ -112,6 +113,7 @@ int cmd_check(int argc, char **argv) {
         report_free(r);
         diag_list_free(d);
     }
+    importer_free(im);
     free(meta);
     free(files);
     return status;

@@ -22,7 +22,7 @@ static bool sort_known(report *const *rs, size_t n, const char *sort) {
     return false;
 }
 
-int cmd_compare(int argc, char **argv) {
+int cmd_compare(int argc, char **argv, backends *b) {
     const char *out = NULL, *tpath = NULL, *fpath = NULL, *dump = NULL, *sort = NULL;
     const char **ins = xcalloc((size_t)argc + 1, sizeof(char *));
     const char **vars = xcalloc((size_t)argc + 1, sizeof(char *));
@@ -64,7 +64,7 @@ int cmd_compare(int argc, char **argv) {
         free(meta);
         return EXIT_INPUT;
     }
-    importer *im = importer_new();
+    importer *im = importer_new(b);
     diag_list *d = diag_list_new();
     int status = EXIT_OK;
     report **rs = xcalloc(n_in, sizeof(report *));
@@ -83,7 +83,7 @@ int cmd_compare(int argc, char **argv) {
         status = EXIT_INPUT;
         goto done;
     }
-    if ((status = cli_load_setup(tpath, DEFAULT_TEMPLATE, fpath, &t, &fonts, d)) != EXIT_OK)
+    if ((status = cli_load_setup(tpath, DEFAULT_TEMPLATE, fpath, b, &t, &fonts, d)) != EXIT_OK)
         goto done;
     if (!cli_check_vars(t, vars, n_vars, d)) {
         status = EXIT_INPUT;

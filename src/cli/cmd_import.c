@@ -66,7 +66,7 @@ static char *unique_path(const char *dir, const char *id, char **used, size_t n_
     }
 }
 
-int cmd_import(int argc, char **argv) {
+int cmd_import(int argc, char **argv, backends *b) {
     const char *out = NULL, *outdir = NULL;
     bool explain = false;
     const char **meta = xcalloc((size_t)argc + 1, sizeof(char *));
@@ -113,7 +113,7 @@ int cmd_import(int argc, char **argv) {
         status = EXIT_FAIL;
         goto done;
     }
-    importer *im = importer_new();
+    importer *im = importer_new(b);
     char **used = xcalloc(n_in, sizeof(char *));
     size_t n_used = 0;
     buf ex;

@@ -220,7 +220,8 @@ static bool check_args(const mail_args *a) {
 }
 
 /* Loads recipients, mail template, attachment templates and fonts. */
-static int load_setup(const mail_args *a, mail_run_setup *s, tmpl **ts, diag_list *d) {
+static int load_setup(const mail_args *a, backends *b, mail_run_setup *s, tmpl **ts,
+                      diag_list *d) {
     s->rc = mail_recipients_load(a->to, d);
     char *data_dir = cli_data_dir();
     char *default_mt = xasprintf("%s/templates/mail.json", data_dir);
@@ -233,7 +234,7 @@ static int load_setup(const mail_args *a, mail_run_setup *s, tmpl **ts, diag_lis
     for (size_t k = 0; k < n_t; k++) {
         font_lib *f = NULL;
         /* NULL: the default, templates/summary.json */
-        int st = cli_load_setup(a->n_t ? a->tpaths[k] : NULL, "summary.json", a->fpath, &ts[k],
+        int st = cli_load_setup(a->n_t ? a->tpaths[k] : NULL, "summary.json", a->fpath, b, &ts[k],
                                 &f, d);
         if (!fonts) fonts = f;
         else font_lib_free(f);
@@ -248,7 +249,7 @@ static int load_setup(const mail_args *a, mail_run_setup *s, tmpl **ts, diag_lis
     return EXIT_OK;
 }
 
-static int run(const mail_args *a, const mail_run_setup *setup, diag_list *d) {
+static int run(const mail_args *a, backends *b, const mail_run_setup *setup, diag_list *d) {
     mail_smtp_opts so = {.url = a->smtp,
                          .require_tls = a->require_tls,
                          .plaintext_auth = a->plaintext_auth,
@@ -276,7 +277,8 @@ static int run(const mail_args *a, const mail_run_setup *setup, diag_list *d) {
                        .quiet = a->quiet,
                        .log = stderr,
                        .stdin_fd = STDIN_FILENO,
-                       .import = &a->io};
+                       .import = &a->io,
+                       .backends = b};
 
     sig_waiter w = {.got = 0};
     sigemptyset(&w.set);
@@ -308,7 +310,7 @@ static int run(const mail_args *a, const mail_run_setup *setup, diag_list *d) {
     return ok && !st.failed && !st.stopped ? EXIT_OK : EXIT_FAIL;
 }
 
-int cmd_mail(int argc, char **argv) {
+int cmd_mail(int argc, char **argv, backends *b) {
     mail_args a = {.retries = 3};
     a.ins = xcalloc((size_t)argc + 1, sizeof *a.ins);
     a.meta = xcalloc((size_t)argc + 1, sizeof *a.meta);
@@ -329,11 +331,11 @@ int cmd_mail(int argc, char **argv) {
     diag_list *d = diag_list_new();
     tmpl *ts[MAX_TEMPLATES] = {0};
     mail_run_setup setup = {0};
-    status = load_setup(&a, &setup, ts, d);
+    status = load_setup(&a, b, &setup, ts, d);
     /* setup warnings first: they concern every message */
     cli_diag_print(d);
     diag_clear(d);
-    if (status == EXIT_OK) status = run(&a, &setup, d);
+    if (status == EXIT_OK) status = run(&a, b, &setup, d);
     cli_diag_print(d);
     for (size_t k = 0; k < MAX_TEMPLATES; k++) tmpl_free(ts[k]);
     font_lib_free((font_lib *)setup.fonts);
@@ -346,6 +348,13 @@ out:
     return status;
 }
 
-/* The entry the program calls after loading this module (src/cli/module.c). */
+/* The entry the program calls after loading this module (src/cli/module.c):
+ * the module links the backends in (raw reports, fontconfig). */
 __attribute__((visibility("default"))) int briefing_module_mail(int argc, char **argv);
-int briefing_module_mail(int argc, char **argv) { return cmd_mail(argc, argv); }
+int briefing_module_mail(int argc, char **argv) {
+    backends *b = backends_new_linked();
+    int status = cmd_mail(argc, argv, b);
+    import_process_cleanup(b);
+    backends_free(b);
+    return status;
+}

@@ -16,7 +16,7 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
-int cmd_render(int argc, char **argv) {
+int cmd_render(int argc, char **argv, backends *b) {
     const char *in = NULL, *out = NULL, *tpath = NULL, *fpath = NULL, *dump = NULL;
     const char **vars = xcalloc((size_t)argc + 1, sizeof(char *));
     const char **meta = xcalloc((size_t)argc + 1, sizeof(char *));
@@ -65,19 +65,20 @@ int cmd_render(int argc, char **argv) {
     render_result res = {0};
     cli_prefault_heap(&in, 1);
     report *r = NULL;
+    importer *im = importer_new(b);
     if (!strcmp(in, "-")) { /* the report on standard input */
         size_t len = 0;
         char *data = cli_read_fd(STDIN_FILENO, "<stdin>", REPORT_MAX_BYTES, &len, d);
-        if (data) r = import_parse(NULL, data, len, "<stdin>", &io, NULL, d);
+        if (data) r = import_parse(im, data, len, "<stdin>", &io, NULL, d);
         free(data);
     } else {
-        r = import_load(NULL, in, &io, d);
+        r = import_load(im, in, &io, d);
     }
     if (!r) {
         status = EXIT_INPUT;
         goto done;
     }
-    if ((status = cli_load_setup(tpath, DEFAULT_TEMPLATE, fpath, &t, &fonts, d)) != EXIT_OK)
+    if ((status = cli_load_setup(tpath, DEFAULT_TEMPLATE, fpath, b, &t, &fonts, d)) != EXIT_OK)
         goto done;
     if (!cli_check_vars(t, vars, n_vars, d)) {
         status = EXIT_INPUT;
@@ -110,6 +111,7 @@ done:
     render_result_free(&res);
     free(outpath);
     report_free(r);
+    importer_free(im);
     tmpl_free(t);
     font_lib_free(fonts);
     diag_list_free(d);

@@ -47,7 +47,7 @@ static void raise_fd_limit(void) {
     }
 }
 
-int cmd_serve(int argc, char **argv) {
+int cmd_serve(int argc, char **argv, backends *b) {
     const char *listen = NULL, *tdir = NULL, *fpath = NULL;
     unsigned jobs = 0, queue = 0, deadline = 30, timeout = 30;
     for (int i = 0; i < argc; i++) {
@@ -105,7 +105,8 @@ int cmd_serve(int argc, char **argv) {
                     .deadline_s = deadline,
                     .conn_timeout_s = timeout,
                     .fallback_epoch = cli_source_date_epoch(),
-                    .log = stderr};
+                    .log = stderr,
+                    .backends = b};
     int status = EXIT_OK;
     serve *s = serve_new(&o, d);
     if (!s || !serve_start(s, d)) {
@@ -140,6 +141,13 @@ int cmd_serve(int argc, char **argv) {
     return status;
 }
 
-/* The entry the program calls after loading this module (src/cli/module.c). */
+/* The entry the program calls after loading this module (src/cli/module.c):
+ * the module links the backends in (raw reports, fontconfig). */
 __attribute__((visibility("default"))) int briefing_module_serve(int argc, char **argv);
-int briefing_module_serve(int argc, char **argv) { return cmd_serve(argc, argv); }
+int briefing_module_serve(int argc, char **argv) {
+    backends *b = backends_new_linked();
+    int status = cmd_serve(argc, argv, b);
+    import_process_cleanup(b);
+    backends_free(b);
+    return status;
+}

@@ -38,7 +38,7 @@ static size_t list_dir(const char *dir, char ***names) {
     return n;
 }
 
-int cmd_templates(int argc, char **argv) {
+int cmd_templates(int argc, char **argv, backends *b) {
     if (argc > 0) {
         if (strcmp(argv[0], "--help") && strcmp(argv[0], "-h")) {
             fprintf(stderr, "briefing: templates takes no arguments\n");

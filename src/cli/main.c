@@ -13,7 +13,7 @@
 
 typedef struct {
     const char *name;
-    int (*run)(int argc, char **argv);
+    int (*run)(int argc, char **argv, backends *b);
     bool own_help; /* prints its own usage for --help; else the general one */
 } command;
 
@@ -70,8 +70,12 @@ int main(int argc, char **argv) {
             cli_usage(stdout);
             return EXIT_OK;
         }
-        int status = commands[i].run(argc - 2, argv + 2);
-        import_process_cleanup();
+        /* the backends (raw import, fontconfig) are loaded from their module
+         * only if the command comes to need them (module.c) */
+        backends *b = backends_new_lazy(cli_load_backends);
+        int status = commands[i].run(argc - 2, argv + 2, b);
+        import_process_cleanup(b);
+        backends_free(b);
         return status;
     }
     fprintf(stderr, "briefing: unknown command \"%s\"\n", cmd);

@@ -1,10 +1,15 @@
-/* Commands whose libraries only they need live in modules the program loads
- * when one of them runs: `briefing mail` in briefing-mail.so (GMime and
- * libcurl), `briefing serve` in briefing-serve.so (libmicrohttpd, GnuTLS);
- * see CMakeLists.txt for what that saves every other command. A
+/* Code whose libraries only some commands need lives in modules the program
+ * loads when one of them runs: `briefing mail` in briefing-mail.so (GMime and
+ * libcurl), `briefing serve` in briefing-serve.so (libmicrohttpd, GnuTLS),
+ * and the backends (src/backend/backend.h: importing raw reports with
+ * libxml2, libzip and ICU's transliterator, finding fonts through
+ * fontconfig) in briefing-backends.so, loaded the first time a command
+ * needs them; see CMakeLists.txt for what that saves every other command. A
  * module is looked for beside the program (a build tree) and in the
  * installed prefix's lib/briefing/, both found from the program's own path,
- * so an installed tree may move. */
+ * so an installed tree may move. A module stays loaded until the process
+ * exits: the libraries it brings keep process-wide state (ICU's cleanup
+ * functions, libxml2's parser) that must not outlive their code. */
 #define _GNU_SOURCE /* dlopen */
 #include <dlfcn.h>
 #include <limits.h>
@@ -21,54 +26,88 @@
 #define BRIEFING_MODULE_REL "../lib/briefing"
 #endif
 
-typedef int (*module_main)(int argc, char **argv);
-
-/* Loads NAME.so and runs its entry; exit status 1 when it cannot be loaded
- * (an installation problem, not the user's input). */
-static int run_module(const char *name, const char *entry, int argc, char **argv) {
+/* Opens NAME.so from the first place that has it and finds entry in it;
+ * NULL with the reasons (every path tried) in why. */
+static void *open_module(const char *name, const char *entry, buf *why) {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0) {
-        fprintf(stderr, "briefing: cannot find the program's own path to load %s.so\n", name);
-        return EXIT_FAIL;
+        buf_printf(why, "cannot find the program's own path to load %s.so", name);
+        return NULL;
     }
     exe[n] = 0;
     char *slash = strrchr(exe, '/');
     if (slash) *slash = 0;
     const char *const rel[] = {".", BRIEFING_MODULE_REL};
-    buf why;
-    buf_init(&why);
     for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
         char *path = xasprintf("%s/%s/%s.so", exe, rel[i], name);
         if (access(path, F_OK) != 0) {
-            buf_printf(&why, "%s%s: not there", why.len ? "; " : "", path);
+            buf_printf(why, "%s%s: not there", why->len ? "; " : "", path);
             free(path);
             continue;
         }
         /* RTLD_LOCAL: the module's copy of the library stays its own */
         void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-        if (!h) {
-            buf_printf(&why, "%s%s", why.len ? "; " : "", dlerror());
-            free(path);
-            continue;
-        }
         free(path);
-        module_main run = NULL;
-        *(void **)(&run) = dlsym(h, entry);
-        if (!run) {
-            buf_printf(&why, "%s%s", why.len ? "; " : "", dlerror());
+        if (!h) {
+            buf_printf(why, "%s%s", why->len ? "; " : "", dlerror());
             continue;
         }
-        buf_free(&why);
-        return run(argc, argv); /* the module stays loaded until the process exits */
+        void *sym = dlsym(h, entry);
+        if (!sym) {
+            buf_printf(why, "%s%s", why->len ? "; " : "", dlerror());
+            continue;
+        }
+        return sym;
     }
-    fprintf(stderr, "briefing: cannot load the module %s.so (%s)\n", name, why.data ? why.data : "");
-    buf_free(&why);
-    return EXIT_FAIL;
+    return NULL;
 }
 
-int cmd_mail(int argc, char **argv) { return run_module("briefing-mail", "briefing_module_mail", argc, argv); }
+typedef int (*module_main)(int argc, char **argv);
 
-int cmd_serve(int argc, char **argv) {
+/* Loads NAME.so and runs its entry; exit status 1 when it cannot be loaded
+ * (an installation problem, not the user's input). */
+static int run_module(const char *name, const char *entry, int argc, char **argv) {
+    buf why;
+    buf_init(&why);
+    module_main run = NULL;
+    *(void **)(&run) = open_module(name, entry, &why);
+    if (!run) {
+        fprintf(stderr, "briefing: cannot load the module %s.so (%s)\n", name,
+                why.data ? why.data : "");
+        buf_free(&why);
+        return EXIT_FAIL;
+    }
+    buf_free(&why);
+    return run(argc, argv);
+}
+
+int cmd_mail(int argc, char **argv, backends *b) {
+    (void)b; /* the module links its own */
+    return run_module("briefing-mail", "briefing_module_mail", argc, argv);
+}
+
+int cmd_serve(int argc, char **argv, backends *b) {
+    (void)b;
     return run_module("briefing-serve", "briefing_module_serve", argc, argv);
+}
+
+typedef const backend_ops *(*backends_entry)(void);
+
+const backend_ops *cli_load_backends(char **why) {
+    buf w;
+    buf_init(&w);
+    backends_entry get = NULL;
+    *(void **)(&get) = open_module("briefing-backends", "briefing_backends", &w);
+    const backend_ops *ops = get ? get() : NULL;
+    if (ops && (ops->abi != BACKEND_ABI || strcmp(ops->version, BRIEFING_VERSION) != 0)) {
+        buf_printf(&w, "briefing-backends.so is version %s (interface %u), the program %s "
+                       "(interface %u): install them together",
+                   ops->version, ops->abi, BRIEFING_VERSION, BACKEND_ABI);
+        ops = NULL;
+    }
+    if (!ops)
+        *why = xasprintf("cannot load the module briefing-backends.so (%s)", w.data ? w.data : "");
+    buf_free(&w);
+    return ops;
 }

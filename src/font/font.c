@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <fontconfig/fontconfig.h>
 #include <hb-ot.h>
 
+#include "../backend/backend.h"
 #include "../util/file.h"
 #include "../util/json_keys.h"
 #include "../util/json_text.h"
@@ -516,94 +516,19 @@ void font_lib_free(font_lib *lib) {
     free(lib);
 }
 
-/* ---- system fonts (fontconfig) ------------------------------------------------ */
+/* ---- system fonts (through the backends: fontconfig) --------------------- */
 
-static const struct {
-    const char *word;
-    int weight; /* FC_WEIGHT_* */
-} weight_words[] = {{"Thin", FC_WEIGHT_THIN},         {"ExtraLight", FC_WEIGHT_EXTRALIGHT},
-                    {"Light", FC_WEIGHT_LIGHT},       {"Regular", FC_WEIGHT_REGULAR},
-                    {"Medium", FC_WEIGHT_MEDIUM},     {"SemiBold", FC_WEIGHT_SEMIBOLD},
-                    {"Bold", FC_WEIGHT_BOLD},         {"ExtraBold", FC_WEIGHT_EXTRABOLD},
-                    {"Black", FC_WEIGHT_BLACK},       {"Heavy", FC_WEIGHT_HEAVY}};
-
-/* "Noto Serif CJK SC Bold" -> family "Noto Serif CJK SC", weight bold. */
-static char *split_weight(const char *name, int *weight) {
-    *weight = FC_WEIGHT_REGULAR;
-    const char *sp = strrchr(name, ' ');
-    if (!sp) return NULL;
-    for (size_t i = 0; i < sizeof weight_words / sizeof weight_words[0]; i++)
-        if (strcasecmp(sp + 1, weight_words[i].word) == 0) {
-            *weight = weight_words[i].weight;
-            return xstrndup(name, (size_t)(sp - name));
-        }
-    return NULL;
-}
-
-typedef struct fc_pick {
-    char *file;
-    int index, score;
-} fc_pick;
-
-static int cmp_pick(const void *a, const void *b) {
-    const fc_pick *x = a, *y = b;
-    if (x->score != y->score) return x->score < y->score ? -1 : 1;
-    int c = strcmp(x->file, y->file);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-/* The installed faces of family, best first: TrueType (smaller to subset),
- * then upright, then nearest to weight; ties go to the smaller file name and
- * index, so the pick is the same on every run. Only formats the PDF writer
- * embeds (TrueType and CFF outlines) and plain faces (a named instance of
- * a variable font has an index above 0xFFFF) are listed. */
-static size_t fc_find(FcConfig *cfg, const char *family, int weight, fc_pick **out) {
-    *out = NULL;
-    size_t n = 0, cap = 0;
-    FcPattern *pat = FcPatternCreate();
-    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
-    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FONTFORMAT,
-                                       (char *)0);
-    FcFontSet *fs = FcFontList(cfg, pat, os);
-    for (int i = 0; fs && i < fs->nfont; i++) {
-        FcPattern *p = fs->fonts[i];
-        FcChar8 *file = NULL, *format = NULL;
-        int index = 0, w = FC_WEIGHT_REGULAR, slant = FC_SLANT_ROMAN;
-        if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch ||
-            FcPatternGetString(p, FC_FONTFORMAT, 0, &format) != FcResultMatch)
-            continue;
-        bool tt = strcmp((const char *)format, "TrueType") == 0;
-        if (!tt && strcmp((const char *)format, "CFF") != 0) continue;
-        FcPatternGetInteger(p, FC_INDEX, 0, &index);
-        if (index < 0 || index > 0xFFFF) continue;
-        FcPatternGetInteger(p, FC_WEIGHT, 0, &w);
-        FcPatternGetInteger(p, FC_SLANT, 0, &slant);
-        int score = (tt ? 0 : 100000) + (slant != FC_SLANT_ROMAN ? 10000 : 0) +
-                    (w > weight ? w - weight : weight - w);
-        xgrow(out, &cap, n + 1, sizeof **out);
-        (*out)[n++] = (fc_pick){xstrdup((const char *)file), index, score};
-    }
-    if (fs) FcFontSetDestroy(fs);
-    FcObjectSetDestroy(os);
-    FcPatternDestroy(pat);
-    if (n) qsort(*out, n, sizeof **out, cmp_pick);
-    return n;
-}
-
-static void free_picks(fc_pick *p, size_t n) {
+static void free_picks(font_sys_pick *p, size_t n) {
     for (size_t i = 0; i < n; i++) free(p[i].file);
     free(p);
 }
 
 /* The first candidate that opens is added; the others' problems (a damaged
  * file among several of a family) are reported only when none opens. */
-static bool add_system_face(font_lib *lib, FcConfig *cfg, const char *name, diag_list *d) {
-    int weight;
-    char *base = split_weight(name, &weight);
-    fc_pick *picks;
-    size_t n = fc_find(cfg, name, FC_WEIGHT_REGULAR, &picks);
-    if (!n && base) n = fc_find(cfg, base, weight, &picks);
-    free(base);
+static bool add_system_face(font_lib *lib, const backend_ops *ops, void *cfg, const char *name,
+                            diag_list *d) {
+    font_sys_pick *picks;
+    size_t n = ops->sysfont_find(cfg, name, &picks);
     diag_list *why = diag_list_new();
     font_face *f = NULL;
     for (size_t i = 0; i < n && !f; i++) {
@@ -622,12 +547,27 @@ static bool add_system_face(font_lib *lib, FcConfig *cfg, const char *name, diag
     return true;
 }
 
-size_t font_lib_add_system(font_lib *lib, const char *const *families, size_t n,
-                           diag_list *d) {
+size_t font_lib_add_system(font_lib *lib, backends *b, const char *const *families, size_t n,
+                           bool *failed, diag_list *d) {
     size_t wanted = 0, added = 0;
-    for (size_t i = 0; i < n; i++) wanted += families[i] && !font_lib_find(lib, families[i]);
-    if (!wanted) return 0; /* loading fontconfig's caches costs a fresh process time */
-    FcConfig *cfg = FcInitLoadConfigAndFonts();
+    *failed = false;
+    const char *first = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (families[i] && !font_lib_find(lib, families[i])) {
+            wanted++;
+            if (!first) first = families[i];
+        }
+    /* loading fontconfig's caches, and in the program the backends' module
+     * with fontconfig, costs a fresh process time: only when needed */
+    if (!wanted) return 0;
+    char *need = xasprintf("look up the font \"%s\" through fontconfig", first);
+    const backend_ops *ops = backends_get(b, need, NULL, d);
+    free(need);
+    if (!ops) {
+        *failed = true;
+        return 0;
+    }
+    void *cfg = ops->sysfont_open();
     if (!cfg) {
         diag_add(d, DIAG_WARNING, NULL, NULL,
                  "fontconfig could not be loaded; only fonts/fonts.json's fonts are used");
@@ -635,8 +575,8 @@ size_t font_lib_add_system(font_lib *lib, const char *const *families, size_t n,
     }
     for (size_t i = 0; i < n; i++)
         if (families[i] && !font_lib_find(lib, families[i]))
-            added += add_system_face(lib, cfg, families[i], d);
-    FcConfigDestroy(cfg);
+            added += add_system_face(lib, ops, cfg, families[i], d);
+    ops->sysfont_close(cfg);
     return added;
 }
 

@@ -30,10 +30,24 @@ void font_lib_free(font_lib *lib); /* accepts NULL */
  * name; upright regular faces are preferred, and "NAME Bold" (Light, Medium,
  * …) finds NAME's face of that weight; TrueType faces are preferred over
  * CFF ones of the same family. Uses a fontconfig configuration of its own,
- * destroyed before it returns (no process-wide state). Not thread-safe: call
- * before the font_lib is shared. Returns how many families were added. */
-size_t font_lib_add_system(font_lib *lib, const char *const *families, size_t n,
-                           diag_list *d);
+ * destroyed before it returns (no process-wide state). fontconfig is reached
+ * through b (src/backend/backend.h), loaded only when a family is missing;
+ * when it cannot be, *failed is set, with an error in d. Not thread-safe:
+ * call before the font_lib is shared. Returns how many families were added. */
+struct backends;
+size_t font_lib_add_system(font_lib *lib, struct backends *b, const char *const *families,
+                           size_t n, bool *failed, diag_list *d);
+
+/* font_system.c (a backend): the installed faces that may stand for a family
+ * name through fontconfig, best first, as font_lib_add_system describes;
+ * *out (malloc'ed, as each file) is freed by the caller. */
+typedef struct font_sys_pick {
+    char *file;
+    int index;
+} font_sys_pick;
+void *font_sys_open(void); /* a configuration, or NULL */
+size_t font_sys_find(void *cfg, const char *name, font_sys_pick **out);
+void font_sys_close(void *cfg);
 
 /* The face registered under a family name (case-insensitive), or NULL. */
 const font_face *font_lib_find(const font_lib *lib, const char *family);

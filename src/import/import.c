@@ -6,35 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <libxml/parser.h>
 #include <unicode/uclean.h>
-#include <unicode/ustring.h>
-#include <unicode/utrans.h>
 
+#include "../backend/backend.h"
 #include "../util/file.h"
 #include "../util/xalloc.h"
 #include "import_internal.h"
 
 struct importer {
+    backends *b;    /* not owned */
     pthread_mutex_t mu;
-    UTransliterator *han_latin; /* opened on first use, under mu */
+    void *han_latin; /* opened on first use, under mu */
+    const backend_ops *ops; /* the table that opened han_latin */
     bool failed;
 };
 
-void import_process_cleanup(void) {
-    xmlCleanupParser();
+void import_process_cleanup(backends *b) {
+    const backend_ops *ops = backends_peek(b);
+    if (ops) ops->process_cleanup();
     u_cleanup();
 }
 
-importer *importer_new(void) {
+importer *importer_new(backends *b) {
     importer *im = xcalloc(1, sizeof *im);
+    im->b = b;
     pthread_mutex_init(&im->mu, NULL);
     return im;
 }
 
 void importer_free(importer *im) {
     if (!im) return;
-    if (im->han_latin) utrans_close(im->han_latin);
+    if (im->han_latin) im->ops->translit_close(im->han_latin);
     pthread_mutex_destroy(&im->mu);
     free(im);
 }
@@ -62,57 +64,29 @@ static const struct {
     {"都", "du"},
 };
 
-static void latin(importer *im, UTransliterator *t, const char *name, buf *out) {
-    UErrorCode e = U_ZERO_ERROR;
-    int32_t n = 0;
-    u_strFromUTF8(NULL, 0, &n, name, -1, &e);
-    e = U_ZERO_ERROR;
-    int32_t cap = n * 8 + 16;
-    UChar *u = xmalloc((size_t)cap * sizeof *u);
-    u_strFromUTF8(u, cap, &n, name, -1, &e);
-    int32_t limit = n;
-    if (im) pthread_mutex_lock(&im->mu);
-    utrans_transUChars(t, u, &n, cap, 0, &limit, &e);
-    if (im) pthread_mutex_unlock(&im->mu);
-    int32_t n8 = 0;
-    UErrorCode e2 = U_ZERO_ERROR;
-    u_strToUTF8(NULL, 0, &n8, u, n, &e2);
-    char *s = xmalloc((size_t)n8 + 1);
-    e2 = U_ZERO_ERROR;
-    u_strToUTF8(s, n8 + 1, &n8, u, n, &e2);
-    s[n8] = 0;
-    if (U_SUCCESS(e)) buf_append(out, s, (size_t)n8);
-    free(s);
-    free(u);
-}
-
-static UTransliterator *open_han_latin(void) {
-    UErrorCode e = U_ZERO_ERROR;
-    UChar id[64];
-    u_uastrcpy(id, "Han-Latin; Latin-ASCII; Lower");
-    UTransliterator *t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &e);
-    return U_SUCCESS(e) ? t : NULL;
-}
-
 typedef struct slug_arg {
     importer *im;
-    UTransliterator *own; /* when im is NULL */
+    const backend_ops *ops;
 } slug_arg;
+
+/* name in Latin letters through the importer's transliterator, one thread
+ * at a time (ICU's transliterators are not thread-safe). */
+static void latin(importer *im, const char *name, buf *out) {
+    pthread_mutex_lock(&im->mu);
+    im->ops->translit(im->han_latin, name, out);
+    pthread_mutex_unlock(&im->mu);
+}
 
 static void slug(void *arg, const char *name, buf *out) {
     slug_arg *a = arg;
-    UTransliterator *t = a->own;
-    if (a->im) {
-        pthread_mutex_lock(&a->im->mu);
-        if (!a->im->han_latin && !a->im->failed) {
-            a->im->han_latin = open_han_latin();
-            a->im->failed = !a->im->han_latin;
-        }
-        t = a->im->han_latin;
-        pthread_mutex_unlock(&a->im->mu);
-    } else if (!t) {
-        t = a->own = open_han_latin();
+    pthread_mutex_lock(&a->im->mu);
+    if (!a->im->han_latin && !a->im->failed) {
+        a->im->ops = a->ops;
+        a->im->han_latin = a->ops->translit_open();
+        a->im->failed = !a->im->han_latin;
     }
+    void *t = a->im->han_latin;
+    pthread_mutex_unlock(&a->im->mu);
     if (!t) return; /* no ICU data: the id becomes "report-YEAR" */
     /* Greedily: known place readings, else ICU, a run of characters at a time. */
     size_t len = strlen(name), i = 0, run = 0;
@@ -130,7 +104,7 @@ static void slug(void *arg, const char *name, buf *out) {
         if (hit || i == len) {
             if (i > run) {
                 char *part = xstrndup(name + run, i - run);
-                latin(a->im, t, part, out);
+                latin(a->im, part, out);
                 free(part);
                 buf_putc(out, ' ');
             }
@@ -282,10 +256,10 @@ import_format import_sniff(const char *data, size_t len, const char *name, const
     return IMPORT_TXT;
 }
 
-static bool read_document(const imp_ctx *c, import_format f, const char *data, size_t len,
-                          const import_opts *o, imp_doc *doc) {
-    if (f == IMPORT_HTML) return imp_read_html(c, data, len, o ? o->encoding : NULL, doc);
-    if (f == IMPORT_DOCX) return imp_read_docx(c, data, len, doc);
+static bool read_document(const backend_ops *ops, const imp_ctx *c, import_format f,
+                          const char *data, size_t len, const import_opts *o, imp_doc *doc) {
+    if (f == IMPORT_HTML) return ops->read_html(c, data, len, o ? o->encoding : NULL, doc);
+    if (f == IMPORT_DOCX) return ops->read_docx(c, data, len, doc);
     size_t n = 0;
     char *text = imp_decode(c, data, len, o ? o->encoding : NULL, NULL, &n);
     if (!text) return false;
@@ -310,10 +284,17 @@ static char *to_json(importer *im, const char *data, size_t len, const char *sou
         diag_add(d, DIAG_ERROR, source, NULL, "empty file");
         return NULL;
     }
+    /* Every raw format needs the backends: web pages and Word files their
+     * parsers, text the transliterator that makes the id. */
+    char *need = xasprintf("import a raw report (%s)", import_format_name(f));
+    const backend_ops *ops = im ? backends_get(im->b, need, source, d) : NULL;
+    if (!im) diag_add(d, DIAG_ERROR, source, NULL, "cannot %s here (no importer)", need);
+    free(need);
+    if (!ops) return NULL;
     imp_ctx c = {.source = source, .d = d, .explain = opts ? opts->explain : NULL, .opts = opts};
     imp_doc doc = {0};
     char *out = NULL;
-    if (!read_document(&c, f, data, len, opts, &doc)) goto done;
+    if (!read_document(ops, &c, f, data, len, opts, &doc)) goto done;
     if (doc.truncated) {
         diag_add(d, DIAG_ERROR, source, NULL, "more than %u paragraphs", IMPORT_MAX_PARAS);
         goto done;
@@ -323,9 +304,8 @@ static char *to_json(importer *im, const char *data, size_t len, const char *sou
                  import_format_name(f));
         goto done;
     }
-    slug_arg sa = {.im = im};
+    slug_arg sa = {.im = im, .ops = ops};
     cJSON *root = imp_structure(&c, &doc, slug, &sa);
-    if (sa.own) utrans_close(sa.own);
     if (!root) goto done;
     imp_indicators(&c, root);
     out = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);

@@ -47,11 +47,14 @@ typedef struct import_opts {
  * an unknown key or a bad value. */
 bool import_meta_valid(const char *assignment, const char **why);
 
-/* What import needs across documents: the Han-to-Latin transliterator for
- * ids (opened on first use: it takes a tenth of a second). Safe to share
- * between threads. */
+/* What import needs across documents: the backends that read web pages and
+ * Word files and transliterate ids (src/backend/backend.h: linked in, or a
+ * module the program loads on the first raw report), and the Han-to-Latin
+ * transliterator (opened on first use: it takes a tenth of a second). Safe
+ * to share between threads. b is not owned and must outlive the importer. */
 typedef struct importer importer;
-importer *importer_new(void);
+struct backends;
+importer *importer_new(struct backends *b);
 void importer_free(importer *im); /* accepts NULL */
 
 /* The format of data, by its content first (a ZIP is a .docx, markup is
@@ -66,8 +69,8 @@ bool import_format_parse(const char *name, import_format *f);
 
 /* The report JSON of a raw document, pretty-printed, NUL-terminated, owned
  * by the caller; NULL with diagnostics naming source when the document cannot
- * be read. JSON input is returned as a copy. im may be NULL (then each call
- * opens its own transliterator). */
+ * be read (or, im being NULL, a raw one is given). JSON input is returned as
+ * a copy. */
 char *import_to_json(importer *im, const char *data, size_t len, const char *source,
                      const import_opts *opts, size_t *out_len, diag_list *d);
 
@@ -78,8 +81,9 @@ report *import_parse(importer *im, const char *data, size_t len, const char *sou
 
 /* Frees the caches ICU and libxml2 keep for the whole process (the
  * transliterator registry, the parser's dictionaries), for leak checkers.
- * Only at exit, when no thread uses import any more. */
-void import_process_cleanup(void);
+ * Only at exit, when no thread uses import any more; libxml2's only when b
+ * has loaded its backends (b may be NULL). */
+void import_process_cleanup(struct backends *b);
 
 /* Text in any encoding import reads (UTF-8 with or without BOM, UTF-16 with
  * BOM, GB18030; forced: an ICU converter name, or NULL) as UTF-8 with LF

@@ -70,10 +70,16 @@ void imp_explain(const imp_ctx *c, const char *action, const char *why, const ch
 char *imp_decode(const imp_ctx *c, const char *data, size_t len, const char *forced,
                  const char *declared, size_t *out_len);
 
-/* import_html.c / import_docx.c: a parsed document, or false with an error. */
+/* import_html.c / import_docx.c: a parsed document, or false with an error.
+ * With import_translit.c, the backends (src/backend/backend.h): import.c
+ * reaches them through the importer's table, never directly. */
 bool imp_read_html(const imp_ctx *c, const char *data, size_t len, const char *forced_encoding,
                    imp_doc *doc);
 bool imp_read_docx(const imp_ctx *c, const char *data, size_t len, imp_doc *doc);
+/* import_translit.c: ICU's Han-Latin transliterator (backend_ops). */
+void *imp_translit_open(void);
+void imp_translit(void *t, const char *name, buf *out);
+void imp_translit_close(void *t);
 
 /* import_struct.c: the report JSON tree of a document. slug turns a region
  * name into ASCII words ("衡山县" → "heng shan xian"), into out. */

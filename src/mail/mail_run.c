@@ -197,7 +197,7 @@ mail_run *mail_run_new(const mail_run_setup *setup, const mail_run_opts *o, diag
         mail_run_free(m);
         return NULL;
     }
-    m->im = importer_new();
+    m->im = importer_new(o->backends);
     return m;
 }
 

@@ -66,6 +66,7 @@ typedef struct mail_run_opts {
     FILE *log;                  /* per-report messages, progress, summary; NULL: none */
     int stdin_fd;               /* read for the input "-" */
     const import_opts *import;  /* how raw reports are read (NULL: detected) */
+    struct backends *backends;  /* what reads them (src/backend/backend.h); not owned */
 } mail_run_opts;
 
 typedef struct mail_stats {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../backend/backend.h"
 #include "../font/font_cff.h"
 #include "../layout/engine.h"
 #include "../pdf/pdf.h"
@@ -379,15 +380,17 @@ void render_result_free(render_result *res) {
     *res = (render_result){0};
 }
 
-void render_add_system_fonts(const tmpl *t, font_lib *fonts, diag_list *d) {
+bool render_add_system_fonts(const tmpl *t, font_lib *fonts, backends *b, diag_list *d) {
     size_t n = 0;
     for (size_t r = 0; r < t->n_fonts; r++) n += t->fonts[r].n_families;
     const char **names = xcalloc(n ? n : 1, sizeof *names);
     n = 0;
     for (size_t r = 0; r < t->n_fonts; r++)
         for (size_t i = 0; i < t->fonts[r].n_families; i++) names[n++] = t->fonts[r].families[i];
-    font_lib_add_system(fonts, names, n, d);
+    bool failed = false;
+    font_lib_add_system(fonts, b, names, n, &failed, d);
     free(names);
+    return !failed;
 }
 
 bool render_check_fonts(const tmpl *t, const font_lib *fonts, diag_list *d) {

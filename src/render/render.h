@@ -65,9 +65,12 @@ bool render_reports(const report *const *reports, size_t n, const tmpl *t, const
 void render_result_free(render_result *res);
 
 /* Adds to fonts the families the template's roles name that its manifest
- * lacks, from the system's fonts (font_lib_add_system). Call once, after
- * loading both and before rendering. */
-void render_add_system_fonts(const tmpl *t, font_lib *fonts, diag_list *d);
+ * lacks, from the system's fonts (font_lib_add_system, through b's
+ * fontconfig backend). Call once, after loading both and before rendering.
+ * False (with an error in d) when the backend was needed and could not be
+ * loaded. */
+struct backends;
+bool render_add_system_fonts(const tmpl *t, font_lib *fonts, struct backends *b, diag_list *d);
 
 /* Whether every font role the template's styles use has an installed face:
  * false with an error per role otherwise (a template the machine cannot set,

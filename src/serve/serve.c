@@ -166,8 +166,8 @@ static void load_templates(serve *s, diag_list *d) {
             diag_list *td = diag_list_new();
             tmpl *t = tmpl_load(path, td);
             if (t) {
-                render_add_system_fonts(t, s->fonts, td);
-                if (!render_check_fonts(t, s->fonts, td)) {
+                if (!render_add_system_fonts(t, s->fonts, s->o.backends, td) ||
+                    !render_check_fonts(t, s->fonts, td)) {
                     tmpl_free(t);
                     t = NULL;
                 }
@@ -227,7 +227,7 @@ serve *serve_new(const serve_opts *opts, diag_list *d) {
     }
     s->default_template = find_template(s, "briefing");
     if (!s->default_template) s->default_template = &s->templates[0];
-    s->im = importer_new();
+    s->im = importer_new(s->o.backends);
     serve_pool_ctx ctx = {.fonts = s->fonts, .im = s->im, .fallback_epoch = opts->fallback_epoch};
     s->pool = serve_pool_new(s->o.jobs, s->o.queue, &ctx);
     if (!s->pool) {

@@ -32,6 +32,7 @@ typedef struct serve_opts {
     unsigned max_conns;      /* open connections; 0: 4096 */
     long long fallback_epoch; /* as render_opts.fallback_epoch */
     FILE *log;               /* one line per problem at start; NULL: none */
+    struct backends *backends; /* raw reports, fontconfig (src/backend/backend.h); not owned */
 } serve_opts;
 
 /* Loads the fonts and every template NAME.json of the folders (names made of

@@ -563,7 +563,9 @@ int main(int argc, char **argv) {
     /* Layout rules, on the same document rendered in-process. */
     font_lib *fl = font_lib_load("fonts/fonts.json", d);
     CHECK(fl != NULL);
-    if (fl) render_add_system_fonts(t, fl, d); /* as the CLI does */
+    backends *b = backends_new_linked();
+    if (fl) CHECK(render_add_system_fonts(t, fl, b, d)); /* as the CLI does */
+    backends_free(b);
     if (fl) {
         render_opts opts = {.keep_layout = true, .fallback_epoch = -1};
         render_result res;

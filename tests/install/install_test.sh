@@ -2,7 +2,11 @@
 # The installed tree, used as a user would, away from the source tree:
 #   install_test.sh SOURCE_DIR BUILD_DIR
 # installs into a temporary prefix, moves it, and there: renders with the
-# default and a named template, lists the templates, shows the manual, runs
+# default and a named template (gbt9704's 方正小标宋简体 through fontconfig,
+# in the backends module), imports a Word file and a web page (the backends
+# module too), checks that the program itself links none of the backends'
+# libraries and that without the module it renders report JSON and names
+# the missing module for a Word file, lists the templates, shows the manual, runs
 # the bash completion, compiles examples/render.c against the installed
 # library through pkg-config (shared and static) and a program whose own
 # names are the library's internal ones; then builds the .deb with CPack,
@@ -35,7 +39,8 @@ for f in bin/briefing include/briefing/briefing.h share/briefing/templates/brief
          share/man/man1/briefing.1 share/bash-completion/completions/briefing; do
     [ -e "$q/$f" ] && ok || bad "not installed: $f"
 done
-for f in libbriefing.so libbriefing.a pkgconfig/briefing.pc briefing/briefing-mail.so briefing/briefing-serve.so; do
+for f in libbriefing.so libbriefing.a pkgconfig/briefing.pc briefing/briefing-mail.so briefing/briefing-serve.so \
+         briefing/briefing-backends.so; do
     [ -e "$libdir/$f" ] && ok || bad "not installed: $libdir/$f"
 done
 # nothing of the source tree is needed: run from an empty folder
@@ -43,6 +48,24 @@ mkdir "$tmp/work" && cd "$tmp/work"
 check "render with the moved tree" "$q/bin/briefing" render "$report" -o a.pdf
 check "the PDF reads" pdfinfo a.pdf
 check "render -t gbt9704 by name" "$q/bin/briefing" render "$report" -t gbt9704 -o b.pdf
+# the backends module, loaded from the moved tree: a Word file and a web page
+# imported, rendered; gbt9704 names a family fonts.json lacks (fontconfig)
+docx=$src/tests/import/corpus/qingbo-jiedao-2023.docx
+html=$src/tests/import/corpus/jinghai-qu-2020.html
+check "import a .docx with the moved tree" "$q/bin/briefing" import "$docx" -o docx.json
+cmp -s docx.json <("$build/briefing" import "$docx" -o - 2>/dev/null) && ok || bad "the installed import of a .docx differs from the build tree's"
+check "render a .docx with the moved tree" "$q/bin/briefing" render "$docx" -o docx.pdf
+check "render a .html with the moved tree" "$q/bin/briefing" render "$html" -o html.pdf
+check "its PDF reads" pdfinfo docx.pdf
+"$q/bin/briefing" render "$report" -t gbt9704 -o g.pdf 2>"$tmp/gerr" && ! grep -q "cannot" "$tmp/gerr" && ok ||
+    bad "render -t gbt9704 (fontconfig through the backends module): $(head -3 "$tmp/gerr")"
+ldd "$q/bin/briefing" | grep -E "libxml2|libzip|libicui18n|libfontconfig" >"$tmp/ldd" && bad "the program links $(cat "$tmp/ldd")" || ok
+# without the module: report JSON still renders; a Word file is a clear error naming it
+mkdir -p "$tmp/lone" && cp "$q/bin/briefing" "$tmp/lone/"
+check "render JSON without the backends module" env XDG_DATA_DIRS="$q/share" "$tmp/lone/briefing" render "$report" -o lone.pdf
+env XDG_DATA_DIRS="$q/share" "$tmp/lone/briefing" render "$docx" -o lone2.pdf 2>"$tmp/lerr"; st=$?
+[ $st -ne 0 ] && grep -q "briefing-backends.so" "$tmp/lerr" && [ ! -e lone2.pdf ] && ok ||
+    bad "a .docx without the backends module: status $st, $(head -3 "$tmp/lerr")"
 # a folder named templates beside bin/ (a user's ~/templates with PREFIX=~)
 # and a file named like a template in the working folder change nothing
 mkdir -p "$q/templates" && : >briefing

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "backend/backend.h"
 #include "font/font.h"
 #include "render/render.h"
 #include "tmpl/tmpl.h"
@@ -46,7 +47,9 @@ int main(void) {
     tmpl *t = tmpl_load("templates/briefing.json", d);
     CHECK(fl && t);
     if (!fl || !t) return CHECK_DONE();
-    render_add_system_fonts(t, fl, d); /* Noto CJK, as the CLI finds it */
+    backends *b = backends_new_linked();
+    CHECK(render_add_system_fonts(t, fl, b, d)); /* Noto CJK, as the CLI finds it */
+    backends_free(b);
     CHECK(font_lib_find(fl, "Noto Serif CJK SC") != NULL);
     CHECK(diag_count(d, DIAG_ERROR) == 0);
 
