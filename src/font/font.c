@@ -301,6 +301,57 @@ static char *resolve_path(const char *manifest, const char *file) {
     return xasprintf("%.*s/%s", (int)(slash - manifest), manifest, file);
 }
 
+/* ---- the face of a collection ------------------------------------------ */
+
+/* Whether one of the face's names is the family ("Noto Serif CJK SC Bold":
+ * its full name, or family and style), exactly or, when prefix, as the
+ * first words of one ("AR PL UMing" for "AR PL UMing CN"). */
+static bool face_is_named(hb_face_t *face, const char *family, bool prefix) {
+    static const hb_ot_name_id_t ids[][2] = {
+        {HB_OT_NAME_ID_FULL_NAME, HB_OT_NAME_ID_INVALID},
+        {HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY, HB_OT_NAME_ID_TYPOGRAPHIC_SUBFAMILY},
+        {HB_OT_NAME_ID_FONT_FAMILY, HB_OT_NAME_ID_FONT_SUBFAMILY},
+    };
+    size_t flen = strlen(family);
+    bool named = false;
+    for (size_t i = 0; i < sizeof ids / sizeof *ids && !named; i++) {
+        char *name = face_name(face, ids[i][0]);
+        if (!name) continue;
+        char *style = ids[i][1] != HB_OT_NAME_ID_INVALID ? face_name(face, ids[i][1]) : NULL;
+        char *full = style && strcasecmp(style, "Regular") != 0 ? xasprintf("%s %s", name, style)
+                                                                  : xstrdup(name);
+        named = strcasecmp(name, family) == 0 || strcasecmp(full, family) == 0 ||
+                (prefix && strncasecmp(name, family, flen) == 0 && name[flen] == ' ');
+        free(full);
+        free(style);
+        free(name);
+    }
+    return named;
+}
+
+static bool collection_face_is_named(const font_file *ff, unsigned idx, const char *family,
+                                     bool prefix) {
+    hb_face_t *face = hb_face_create(ff->blob, idx);
+    bool named = face_is_named(face, family, prefix);
+    hb_face_destroy(face);
+    return named;
+}
+
+/* The face of a collection (.ttc, .otc) an entry means: the one at its
+ * index when that face carries the family's name (or begins with it),
+ * else the face that does carry it, else the index as written. A
+ * collection's order is its builder's choice: Debian's Noto CJK collections
+ * hold SC as face 2, another build may not, and "index": 2 alone would
+ * then set a report in another region's forms. */
+static unsigned collection_pick(const font_file *ff, const char *family, unsigned idx) {
+    unsigned count = hb_face_count(ff->blob);
+    /* an index past the end stays an error (read_metrics_tables) */
+    if (count <= 1 || idx >= count || collection_face_is_named(ff, idx, family, true)) return idx;
+    for (unsigned i = 0; i < count; i++)
+        if (i != idx && collection_face_is_named(ff, i, family, false)) return i;
+    return idx;
+}
+
 /* Loads one manifest entry; returns the face, or NULL (error added, or
  * *skipped set when the file is missing). */
 
@@ -400,6 +451,7 @@ static font_face *load_entry(font_lib *lib, const cJSON *e, size_t i,
         free(path);
         return NULL;
     }
+    idx = collection_pick(ff, family->valuestring, idx);
     return open_face(ff, family->valuestring, path, idx, manifest, kpath, d);
 }
 

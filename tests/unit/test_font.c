@@ -155,6 +155,49 @@ static void test_collection_and_missing(void) {
     diag_list_free(d);
 }
 
+/* In a collection the face is the one that carries the family's name: the
+ * index is where it is looked for first, not a promise (another build of
+ * the Noto collections may order its faces differently). */
+static void test_collection_by_name(void) {
+    diag_list *d = diag_list_new();
+    const char *m = write_tmp(
+        "byname.json",
+        "{\"fonts\": ["
+        "{\"family\": \"Noto Serif CJK SC\", \"file\": "
+        "\"/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc\", \"index\": 0},"
+        "{\"family\": \"Noto Serif CJK SC Bold\", \"file\": "
+        "\"/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc\"},"
+        "{\"family\": \"Noto Serif CJK JP\", \"file\": "
+        "\"/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc\", \"index\": 0},"
+        "{\"family\": \"AR PL UMing\", \"file\": \"/usr/share/fonts/truetype/arphic/uming.ttc\", "
+        "\"index\": 1},"
+        "{\"family\": \"Own Name\", \"file\": \"/usr/share/fonts/truetype/arphic/uming.ttc\", "
+        "\"index\": 3}"
+        "]}");
+    font_lib *lib = font_lib_load(m, d);
+    CHECK(lib != NULL && diag_size(d) == 0);
+    if (!lib) {
+        diag_print(d, stderr);
+        diag_list_free(d);
+        return;
+    }
+    const font_face *sc = font_lib_find(lib, "Noto Serif CJK SC");
+    const font_face *bold = font_lib_find(lib, "Noto Serif CJK SC Bold");
+    const font_face *jp = font_lib_find(lib, "Noto Serif CJK JP");
+    const font_face *ming = font_lib_find(lib, "AR PL UMing");
+    const font_face *own = font_lib_find(lib, "Own Name");
+    CHECK(sc && bold && jp && ming && own);
+    if (sc && bold && jp && ming && own) {
+        CHECK_STR(font_face_ps_name(sc), "NotoSerifCJKsc-Regular"); /* not face 0's JP */
+        CHECK_STR(font_face_ps_name(bold), "NotoSerifCJKsc-Bold");  /* no index at all */
+        CHECK_STR(font_face_ps_name(jp), "NotoSerifCJKjp-Regular");
+        CHECK(font_face_index(ming) == 1); /* "AR PL UMing HK" begins with the name */
+        CHECK(font_face_index(own) == 3);  /* no face has the name: the index stands */
+    }
+    font_lib_free(lib);
+    diag_list_free(d);
+}
+
 static void test_bad_manifests(void) {
     diag_list *d = diag_list_new();
     char want[1024];
@@ -257,6 +300,7 @@ int main(void) {
     }
     test_manifest();
     test_collection_and_missing();
+    test_collection_by_name();
     test_bad_manifests();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
