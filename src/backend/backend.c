@@ -38,9 +38,9 @@ void backends_free(backends *b) {
     free(b);
 }
 
-const backend_ops *backends_get(backends *b, const char *need, const char *source, diag_list *d) {
+const backend_ops *backends_try(backends *b, const char **why) {
     if (!b) {
-        diag_add(d, DIAG_ERROR, source, NULL, "cannot %s: no import backend was given", need);
+        *why = "no backends were given";
         return NULL;
     }
     pthread_mutex_lock(&b->mu);
@@ -49,8 +49,16 @@ const backend_ops *backends_get(backends *b, const char *need, const char *sourc
         b->ops = b->load(&b->why);
     }
     const backend_ops *ops = b->ops;
-    if (!ops) diag_add(d, DIAG_ERROR, source, NULL, "cannot %s: %s", need, b->why ? b->why : "");
+    /* set once, with tried, and kept until b is freed */
+    *why = b->why ? b->why : "";
     pthread_mutex_unlock(&b->mu);
+    return ops;
+}
+
+const backend_ops *backends_get(backends *b, const char *need, const char *source, diag_list *d) {
+    const char *why = NULL;
+    const backend_ops *ops = backends_try(b, &why);
+    if (!ops) diag_add(d, DIAG_ERROR, source, NULL, "cannot %s: %s", need, why);
     return ops;
 }
 

@@ -35,9 +35,17 @@
  * than crash. The version string is compared too. */
 #define BACKEND_ABI 1u
 
+/* The sizes of the table and of what it passes, compared too: a module of
+ * the same version built from other headers is refused, not trusted. */
+#define BACKEND_LAYOUT_N 6
+#define BACKEND_LAYOUT                                                                            \
+    {sizeof(struct backend_ops), sizeof(imp_ctx), sizeof(imp_doc), sizeof(import_opts),           \
+     sizeof(buf), sizeof(font_sys_pick)}
+
 typedef struct backend_ops {
     unsigned abi;        /* BACKEND_ABI */
     const char *version; /* BRIEFING_VERSION */
+    size_t layout[BACKEND_LAYOUT_N]; /* BACKEND_LAYOUT */
     /* import_html.c, import_docx.c: a parsed document, or false with an error */
     bool (*read_html)(const imp_ctx *c, const char *data, size_t len, const char *forced_encoding,
                       imp_doc *doc);
@@ -76,6 +84,9 @@ void backends_free(backends *b); /* accepts NULL */
  * saying what needed it (need: "to import a Word file") and why it could not
  * be loaded; the error is given again at every later call. Thread-safe. */
 const backend_ops *backends_get(backends *b, const char *need, const char *source, diag_list *d);
+/* The table, loaded on first need, or NULL with why it could not be
+ * loaded in *why (owned by b): for callers that can do without it. */
+const backend_ops *backends_try(backends *b, const char **why);
 /* The table if it is linked in or already loaded, else NULL; never loads. */
 const backend_ops *backends_peek(backends *b);
 

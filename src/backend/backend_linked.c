@@ -10,6 +10,7 @@ static void process_cleanup(void) { xmlCleanupParser(); }
 const backend_ops backend_ops_linked = {
     .abi = BACKEND_ABI,
     .version = BRIEFING_VERSION,
+    .layout = BACKEND_LAYOUT,
     .read_html = imp_read_html,
     .read_docx = imp_read_docx,
     .translit_open = imp_translit_open,

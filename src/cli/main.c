@@ -35,20 +35,26 @@ static const command commands[] = {
  * virtual machine: the heap is grown by 32 MB in one step and that range
  * asked to be backed by transparent huge pages (what glibc's tunable
  * glibc.malloc.hugetlb=1 does), which took a fresh `briefing render` from
- * 695 to 461 page faults and 42 to 37 ms here. Where huge pages are off the
- * madvise fails and nothing changes. Long runs (batch, mail, serve) keep
- * small pages: their heap is reused from one document to the next, and
- * zeroing 2 MB pages cost more than it saved there. */
+ * 695 to 461 page faults and 42 to 37 ms here. Only the part of the heap
+ * this call added is advised (another allocator, or a heap not grown by
+ * the call, leaves everything as it was); where huge pages are off the
+ * advice fails and nothing changes. With the kernel's THP defrag setting
+ * at "madvise" (Debian's default) a fault there may compact memory first,
+ * which on a badly fragmented host can cost more than it saves. Long runs
+ * (batch, mail, serve) keep small pages: their heap is reused from one
+ * document to the next, and zeroing 2 MB pages cost more than it saved
+ * there. */
 static void heap_for_one_document(void) {
 #if defined(M_TOP_PAD) && defined(MADV_HUGEPAGE)
     const uintptr_t huge = (uintptr_t)2 << 20;
     mallopt(M_TOP_PAD, 32 << 20);
+    void *before = sbrk(0);
     char *probe = malloc(1 << 20); /* below M_MMAP_THRESHOLD: grows the heap */
-    if (!probe) return;
-    void *brk_now = sbrk(0);
-    if (brk_now != (void *)-1) {
+    void *after = sbrk(0);
+    if (probe && before != (void *)-1 && after != (void *)-1 && after > before &&
+        (uintptr_t)probe >= (uintptr_t)before && (uintptr_t)probe < (uintptr_t)after) {
         uintptr_t lo = ((uintptr_t)probe + huge - 1) & ~(huge - 1);
-        uintptr_t hi = (uintptr_t)brk_now & ~(huge - 1);
+        uintptr_t hi = (uintptr_t)after & ~(huge - 1);
         if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
     }
     free(probe);

@@ -56,6 +56,7 @@ static void *open_module(const char *name, const char *entry, buf *why) {
         void *sym = dlsym(h, entry);
         if (!sym) {
             buf_printf(why, "%s%s", why->len ? "; " : "", dlerror());
+            dlclose(h);
             continue;
         }
         return sym;
@@ -100,7 +101,9 @@ const backend_ops *cli_load_backends(char **why) {
     backends_entry get = NULL;
     *(void **)(&get) = open_module("briefing-backends", "briefing_backends", &w);
     const backend_ops *ops = get ? get() : NULL;
-    if (ops && (ops->abi != BACKEND_ABI || strcmp(ops->version, BRIEFING_VERSION) != 0)) {
+    const size_t layout[BACKEND_LAYOUT_N] = BACKEND_LAYOUT;
+    if (ops && (ops->abi != BACKEND_ABI || strcmp(ops->version, BRIEFING_VERSION) != 0 ||
+                memcmp(ops->layout, layout, sizeof layout) != 0)) {
         buf_printf(&w, "briefing-backends.so is version %s (interface %u), the program %s "
                        "(interface %u): install them together",
                    ops->version, ops->abi, BRIEFING_VERSION, BACKEND_ABI);

@@ -305,7 +305,9 @@ static char *resolve_path(const char *manifest, const char *file) {
 
 /* Whether one of the face's names is the family ("Noto Serif CJK SC Bold":
  * its full name, or family and style), exactly or, when prefix, as the
- * first words of one ("AR PL UMing" for "AR PL UMing CN"). */
+ * first words of one ("AR PL UMing" for "AR PL UMing CN"). The English
+ * names (hb's choice without a language): a family written in Chinese in
+ * fonts.json is taken at its index. */
 static bool face_is_named(hb_face_t *face, const char *family, bool prefix) {
     static const hb_ot_name_id_t ids[][2] = {
         {HB_OT_NAME_ID_FULL_NAME, HB_OT_NAME_ID_INVALID},
@@ -320,7 +322,9 @@ static bool face_is_named(hb_face_t *face, const char *family, bool prefix) {
         char *style = ids[i][1] != HB_OT_NAME_ID_INVALID ? face_name(face, ids[i][1]) : NULL;
         char *full = style && strcasecmp(style, "Regular") != 0 ? xasprintf("%s %s", name, style)
                                                                   : xstrdup(name);
-        named = strcasecmp(name, family) == 0 || strcasecmp(full, family) == 0 ||
+        /* a family name counts with its style ("Noto Serif CJK SC" is the
+         * Regular face, not the ExtraLight one of an all-weights collection) */
+        named = strcasecmp(full, family) == 0 ||
                 (prefix && strncasecmp(name, family, flen) == 0 && name[flen] == ' ');
         free(full);
         free(style);

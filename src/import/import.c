@@ -79,6 +79,7 @@ static void latin(importer *im, const char *name, buf *out) {
 
 static void slug(void *arg, const char *name, buf *out) {
     slug_arg *a = arg;
+    if (!a->ops) return; /* no backends: the id becomes "report-YEAR" */
     pthread_mutex_lock(&a->im->mu);
     if (!a->im->han_latin && !a->im->failed) {
         a->im->ops = a->ops;
@@ -284,13 +285,19 @@ static char *to_json(importer *im, const char *data, size_t len, const char *sou
         diag_add(d, DIAG_ERROR, source, NULL, "empty file");
         return NULL;
     }
-    /* Every raw format needs the backends: web pages and Word files their
-     * parsers, text the transliterator that makes the id. */
+    /* Web pages and Word files need the backends' parsers; text only the
+     * transliterator that makes the id, and without it the id is
+     * "report-YEAR", as on a system without ICU's data. */
     char *need = xasprintf("import a raw report (%s)", import_format_name(f));
-    const backend_ops *ops = im ? backends_get(im->b, need, source, d) : NULL;
+    const backend_ops *ops = NULL;
+    const char *why = NULL;
     if (!im) diag_add(d, DIAG_ERROR, source, NULL, "cannot %s here (no importer)", need);
+    else if (f != IMPORT_TXT) ops = backends_get(im->b, need, source, d);
+    else if (!(ops = backends_try(im->b, &why)))
+        diag_add(d, DIAG_WARNING, source, NULL,
+                 "the report's id is made without the names' readings (%s)", why);
     free(need);
-    if (!ops) return NULL;
+    if (!im || (!ops && f != IMPORT_TXT)) return NULL;
     imp_ctx c = {.source = source, .d = d, .explain = opts ? opts->explain : NULL, .opts = opts};
     imp_doc doc = {0};
     char *out = NULL;

@@ -6,7 +6,7 @@
 #include <math.h>
 
 /* Positions to 1/1000 pt; colours to 4 decimals (1/255 = 0.0039). */
-enum { POS_DECIMALS = 3, COLOR_DECIMALS = 4, ADJ_DECIMALS = 3, TC_DECIMALS = 4 };
+enum { POS_DECIMALS = 3, COLOR_DECIMALS = 4, ADJ_DECIMALS = 3, TC_DECIMALS = 6 };
 
 static void put_num(buf *b, double v, int decimals) {
     buf_put_num(b, v, decimals);
@@ -51,34 +51,44 @@ static bool same_run(const layout_glyph *a, const pdf_glyph_ref *ra, const layou
  * number: far below a device pixel (0.03 pt at 2400 dpi). */
 #define PEN_TOLERANCE 0.002
 
-/* The gap after glyph k's /W advance, in 1e-4 pt. */
-static long long gap_at(const pdf_font *f, const layout_glyph *g, const pdf_glyph_ref *refs,
-                        size_t k) {
-    double w = f->pairs[refs[k].pair].width * g[k].size / 1000.0;
-    return llround((g[k + 1].x - g[k].x - w) * 10000.0);
+/* The gap after glyph k's /W advance, in points. */
+static double gap_at(const pdf_font *f, const layout_glyph *g, const pdf_glyph_ref *refs,
+                     size_t k) {
+    return g[k + 1].x - g[k].x - f->pairs[refs[k].pair].width * g[k].size / 1000.0;
 }
 
-/* The space most glyphs of the run leave after their /W advance: a
- * justified line spreads its slack evenly, so one Tc places most glyphs
- * and TJ numbers remain only where punctuation is squeezed or a gap
- * differs (without it every glyph carried a number: a third of a page's
- * bytes). The majority gap (Boyer-Moore vote, two passes, no sorting),
- * or 0 when no gap is shared by more than half. */
-static double common_gap(const pdf_font *f, const layout_glyph *g, const pdf_glyph_ref *refs,
-                         size_t n) {
-    if (n < 3) return 0;
+/* The Tc for a run: the space most of its glyphs leave after their /W
+ * advance. A justified line spreads its slack evenly, so one Tc places
+ * most glyphs and TJ numbers remain only where punctuation is squeezed or
+ * a gap differs (without it every glyph carried a number: a third of a
+ * page's bytes). The majority gap to 1e-4 pt (Boyer-Moore vote, two
+ * passes, no sorting), then the mean of the gaps that voted for it to
+ * 1e-6 pt, so that rounding does not add up along the line into TJ
+ * numbers of its own. Runs of one or two glyphs, and runs without a
+ * majority, keep the Tc in force: changing it would cost as much as the
+ * numbers it saves. */
+static double run_tc(const pdf_font *f, const layout_glyph *g, const pdf_glyph_ref *refs,
+                     size_t n, double current) {
+    if (n < 3) return current;
     long long cand = 0;
     size_t votes = 0;
     for (size_t k = 0; k + 1 < n; k++) {
-        long long v = gap_at(f, g, refs, k);
+        long long v = llround(gap_at(f, g, refs, k) * 10000.0);
         if (votes == 0) cand = v;
         if (v == cand) votes++;
         else votes--;
     }
     size_t count = 0;
-    for (size_t k = 0; k + 1 < n; k++)
-        count += gap_at(f, g, refs, k) == cand;
-    return 2 * count > n - 1 ? (double)cand / 10000.0 : 0;
+    double sum = 0;
+    for (size_t k = 0; k + 1 < n; k++) {
+        double gap = gap_at(f, g, refs, k);
+        if (llround(gap * 10000.0) != cand) continue;
+        count++;
+        sum += gap;
+    }
+    if (2 * count <= n - 1) return current;
+    double tc = round(sum / (double)count * 1e6) / 1e6;
+    return fabs(tc - current) < 1e-6 ? current : tc;
 }
 
 static void put_run_state(buf *b, const pdf_font *f, const layout_glyph *g, size_t font,
@@ -147,7 +157,7 @@ static void put_run(buf *b, const pdf_fontset *fs, const layout_glyph *g, const 
     buf_puts(b, "Td\n");
     ts->lx += dx;
     ts->ly += dy;
-    double tc = common_gap(f, g, refs, n);
+    double tc = run_tc(f, g, refs, n, ts->tc);
     if (tc != ts->tc) {
         put_num(b, tc, TC_DECIMALS);
         buf_puts(b, "Tc\n");

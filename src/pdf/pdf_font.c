@@ -578,8 +578,9 @@ static bool embed_cff_font(pdf_fontset *fs, pdf_font *f, pdf_ctx *c) {
         pdf_font_pair *p = &f->pairs[i];
         gids[p->cid - 1] = p->gid;
         p->width = (int32_t)scale_1000(font_face_advance(face, p->gid), upem) + p->extra;
-        h = (h ^ p->gid) * 0x100000001b3ull;
     }
+    /* the tag from the glyphs in subset order: the same subset, the same name */
+    for (size_t k = 0; k < n; k++) h = (h ^ gids[k]) * 0x100000001b3ull;
     buf file;
     buf_init(&file);
     char err[160];

@@ -66,6 +66,12 @@ check "render JSON without the backends module" env XDG_DATA_DIRS="$q/share" "$t
 env XDG_DATA_DIRS="$q/share" "$tmp/lone/briefing" render "$docx" -o lone2.pdf 2>"$tmp/lerr"; st=$?
 [ $st -ne 0 ] && grep -q "briefing-backends.so" "$tmp/lerr" && [ ! -e lone2.pdf ] && ok ||
     bad "a .docx without the backends module: status $st, $(head -3 "$tmp/lerr")"
+# a text report needs the module only for its id's readings: imported, with
+# a warning saying so, and the id without them
+txt=$src/tests/import/seeds/hengshan-2021.txt
+env XDG_DATA_DIRS="$q/share" "$tmp/lone/briefing" import "$txt" -o lone.json 2>"$tmp/lerr"; st=$?
+[ $st -eq 0 ] && grep -q "without the names' readings" "$tmp/lerr" && grep -Eq '"id":[[:space:]]*"report-2021"' lone.json && ok ||
+    bad "a .txt without the backends module: status $st, $(head -3 "$tmp/lerr"), id $(grep -m1 '"id"' lone.json 2>/dev/null)"
 # a folder named templates beside bin/ (a user's ~/templates with PREFIX=~)
 # and a file named like a template in the working folder change nothing
 mkdir -p "$q/templates" && : >briefing
