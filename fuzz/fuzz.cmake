@@ -54,27 +54,15 @@ foreach(fmt txt html docx)
                    ${CMAKE_SOURCE_DIR}/fuzz/import-seeds/${fmt})
   set_tests_properties(fuzz.import_${fmt} PROPERTIES LABELS fuzz TIMEOUT 86400)
 endforeach()
-# The recipients CSV of briefing mail.
-add_executable(fuzz_csv ${CMAKE_SOURCE_DIR}/fuzz/fuzz_csv.c)
-target_link_libraries(fuzz_csv PRIVATE briefing_fuzz_lib)
-target_link_options(fuzz_csv PRIVATE -fsanitize=fuzzer)
-add_test(NAME fuzz.csv
-         COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_csv>
-                 ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/csv.dict
-                 ${CMAKE_SOURCE_DIR}/fuzz/csv-seeds)
-add_executable(fuzz_journal ${CMAKE_SOURCE_DIR}/fuzz/fuzz_journal.c)
-target_link_libraries(fuzz_journal PRIVATE briefing_fuzz_lib)
-target_link_options(fuzz_journal PRIVATE -fsanitize=fuzzer)
-add_test(NAME fuzz.journal
-         COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_journal>
-                 ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/journal.dict
-                 ${CMAKE_SOURCE_DIR}/fuzz/journal-seeds)
-# HTTP requests to briefing serve, as raw bytes over a socket (fuzz_http.c).
-add_executable(fuzz_http ${CMAKE_SOURCE_DIR}/fuzz/fuzz_http.c)
-target_link_libraries(fuzz_http PRIVATE briefing_fuzz_lib)
-target_link_options(fuzz_http PRIVATE -fsanitize=fuzzer)
-add_test(NAME fuzz.http
-         COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_http>
-                 ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/http.dict
-                 ${CMAKE_SOURCE_DIR}/fuzz/http-seeds)
+# The recipients CSV and the send journal of briefing mail; HTTP requests to
+# briefing serve, as raw bytes over a socket (fuzz_http.c).
+foreach(name csv journal http)
+  add_executable(fuzz_${name} ${CMAKE_SOURCE_DIR}/fuzz/fuzz_${name}.c)
+  target_link_libraries(fuzz_${name} PRIVATE briefing_fuzz_lib)
+  target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer)
+  add_test(NAME fuzz.${name}
+           COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzz.sh $<TARGET_FILE:fuzz_${name}>
+                   ${BRIEFING_FUZZ_SECONDS} ${CMAKE_BINARY_DIR}/fuzz ${CMAKE_SOURCE_DIR}/fuzz/${name}.dict
+                   ${CMAKE_SOURCE_DIR}/fuzz/${name}-seeds)
+endforeach()
 set_tests_properties(fuzz.report fuzz.template fuzz.text fuzz.ttf fuzz.csv fuzz.journal fuzz.http PROPERTIES LABELS fuzz TIMEOUT 86400)

@@ -213,6 +213,13 @@ void cli_prefault_heap(const char *const *inputs, size_t n) {
 #endif
 }
 
+int cli_run_command(cli_command run, int argc, char **argv, backends *b) {
+    int status = run(argc, argv, b);
+    import_process_cleanup(b);
+    backends_free(b);
+    return status;
+}
+
 long long cli_source_date_epoch(void) {
     const char *s = getenv("SOURCE_DATE_EPOCH");
     if (!s || !*s) return -1;

@@ -79,6 +79,12 @@ const backend_ops *cli_load_backends(char **why);
 /* The sub-commands. b: the backends (raw import, fontconfig), which the
  * program loads from briefing-backends.so on first need (module.c) and the
  * command modules link in. */
+/* A command's run with the backends it is given (lazily loaded by the
+ * program, linked in by a module), which it then cleans up and frees:
+ * returns the command's exit status. */
+typedef int (*cli_command)(int argc, char **argv, backends *b);
+int cli_run_command(cli_command run, int argc, char **argv, backends *b);
+
 int cmd_import(int argc, char **argv, backends *b);
 int cmd_render(int argc, char **argv, backends *b);
 int cmd_check(int argc, char **argv, backends *b);

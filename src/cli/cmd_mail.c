@@ -352,9 +352,5 @@ out:
  * the module links the backends in (raw reports, fontconfig). */
 __attribute__((visibility("default"))) int briefing_module_mail(int argc, char **argv);
 int briefing_module_mail(int argc, char **argv) {
-    backends *b = backends_new_linked();
-    int status = cmd_mail(argc, argv, b);
-    import_process_cleanup(b);
-    backends_free(b);
-    return status;
+    return cli_run_command(cmd_mail, argc, argv, backends_new_linked());
 }

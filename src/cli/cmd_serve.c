@@ -145,9 +145,5 @@ int cmd_serve(int argc, char **argv, backends *b) {
  * the module links the backends in (raw reports, fontconfig). */
 __attribute__((visibility("default"))) int briefing_module_serve(int argc, char **argv);
 int briefing_module_serve(int argc, char **argv) {
-    backends *b = backends_new_linked();
-    int status = cmd_serve(argc, argv, b);
-    import_process_cleanup(b);
-    backends_free(b);
-    return status;
+    return cli_run_command(cmd_serve, argc, argv, backends_new_linked());
 }

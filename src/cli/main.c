@@ -13,7 +13,7 @@
 
 typedef struct {
     const char *name;
-    int (*run)(int argc, char **argv, backends *b);
+    cli_command run;
     bool own_help; /* prints its own usage for --help; else the general one */
 } command;
 
@@ -72,11 +72,8 @@ int main(int argc, char **argv) {
         }
         /* the backends (raw import, fontconfig) are loaded from their module
          * only if the command comes to need them (module.c) */
-        backends *b = backends_new_lazy(cli_load_backends);
-        int status = commands[i].run(argc - 2, argv + 2, b);
-        import_process_cleanup(b);
-        backends_free(b);
-        return status;
+        return cli_run_command(commands[i].run, argc - 2, argv + 2,
+                               backends_new_lazy(cli_load_backends));
     }
     fprintf(stderr, "briefing: unknown command \"%s\"\n", cmd);
     if (argv == help_argv) return EXIT_INPUT; /* briefing help NOSUCH */
